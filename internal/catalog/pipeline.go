@@ -1,0 +1,82 @@
+package catalog
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Pipeline is a registered pipeline as of its current version.
+type Pipeline struct {
+	OrgID         string
+	Name          string
+	Version       string
+	Description   string
+	Owner         string
+	Environment   string
+	Schedule      string
+	Tags          []string
+	ContentHash   string
+	Definition    json.RawMessage // the normalised definition of the current version
+	VersionsCount int
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// PipelineVersion is one registered version of a pipeline.
+type PipelineVersion struct {
+	Name        string
+	Version     string
+	Seq         int
+	ContentHash string
+	Definition  json.RawMessage
+	CreatedAt   time.Time
+	CreatedBy   string
+}
+
+// PipelineRegistration is a validated definition to register.
+type PipelineRegistration struct {
+	Name        string
+	Version     string // "" lets the content decide
+	Description string
+	Owner       string
+	Environment string
+	Schedule    string
+	Tags        []string
+	// ContentHash identifies the content regardless of version.
+	ContentHash string
+	// Definition renders the definition with the version that registration
+	// settles on, which only the store knows when Version is "".
+	Definition func(version string) json.RawMessage
+	// NextVersion names the version after the current one.
+	NextVersion func(current string) string
+}
+
+// PipelineFilter narrows a pipeline list. All Tags must match.
+type PipelineFilter struct {
+	Tags  []string
+	Owner string
+	Query string // substring of name or description
+	Page
+}
+
+// PipelineService manages the caller's organization's pipelines.
+type PipelineService interface {
+	// RegisterPipeline applies version semantics: the same version with the
+	// same content returns the existing entry (created false); the same
+	// version with other content is ECONFLICT; a new version is created and
+	// becomes current. A new name beyond the plan is ELIMIT. Audited as
+	// pipeline.registered when something was created.
+	RegisterPipeline(ctx context.Context, reg PipelineRegistration) (p *Pipeline, created bool, err error)
+	// FindPipeline returns the current version. ENOTFOUND.
+	FindPipeline(ctx context.Context, name string) (*Pipeline, error)
+	// ListPipelines lists by name.
+	ListPipelines(ctx context.Context, f PipelineFilter) ([]*Pipeline, string, error)
+	// ListPipelineVersions lists newest first. ENOTFOUND for an unknown pipeline.
+	ListPipelineVersions(ctx context.Context, name string, page Page) ([]*PipelineVersion, string, error)
+	// FindPipelineVersion returns one version. ENOTFOUND.
+	FindPipelineVersion(ctx context.Context, name, version string) (*PipelineVersion, error)
+	// DeletePipeline removes the pipeline and its versions, audited as
+	// pipeline.deleted. ENOTFOUND.
+	DeletePipeline(ctx context.Context, name string) error
+}

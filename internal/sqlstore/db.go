@@ -1,0 +1,107 @@
+// Package sqlstore implements the catalog services on SQLite (modernc.org/sqlite,
+// pure Go) and PostgreSQL (pgx) with one set of data SQL. Each exported method
+// is one transaction; lowercase helpers take a *Tx and never start their own.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Engine names the database behind a DB.
+type Engine string
+
+// The supported engines.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// Options tune the connection pool.
+type Options struct {
+	PoolMin, PoolMax int // Postgres only
+}
+
+// DB is the store. Now is the clock every transaction fixes once at its start.
+type DB struct {
+	sql    *sql.DB
+	engine Engine
+	Now    func() time.Time
+}
+
+// EngineOf tells which engine a DATAXPIPE_DB value selects.
+func EngineOf(dsn string) Engine {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return Postgres
+	}
+	return SQLite
+}
+
+// Open connects to dsn: a postgres:// URL or a SQLite file path. It does not
+// migrate; see Migrate and Pending.
+func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
+	db := &DB{engine: EngineOf(dsn), Now: time.Now}
+	var err error
+	if db.engine == Postgres {
+		db.sql, err = sql.Open("pgx", dsn)
+		if err == nil {
+			poolMax := opt.PoolMax
+			if poolMax <= 0 {
+				poolMax = 10
+			}
+			db.sql.SetMaxOpenConns(poolMax)
+			db.sql.SetMaxIdleConns(max(opt.PoolMin, 1))
+			db.sql.SetConnMaxLifetime(30 * time.Minute)
+		}
+	} else {
+		db.sql, err = sql.Open("sqlite", sqliteDSN(dsn))
+		if err == nil {
+			// WAL lets readers run beside the one writer; a few connections suffice.
+			db.sql.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
+			db.sql.SetMaxIdleConns(4)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", db.engine, err)
+	}
+	if err := db.sql.PingContext(ctx); err != nil {
+		db.sql.Close()
+		return nil, fmt.Errorf("connect to %s: %w", db.engine, err)
+	}
+	return db, nil
+}
+
+// sqliteDSN puts the per-connection pragmas in the DSN so that every pooled
+// connection gets them. busy_timeout comes before journal_mode: switching to
+// WAL needs a lock, and without the timeout a busy file fails at once.
+// _txlock=immediate takes the write lock at BEGIN, which serialises writers
+// and makes count-then-insert checks (plan limits) race-free.
+func sqliteDSN(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Engine reports which database this is.
+func (db *DB) Engine() Engine { return db.engine }
+
+// Close closes the pool.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
+
+// now returns the store's clock in UTC, truncated to what both engines keep.
+func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }

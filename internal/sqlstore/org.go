@@ -1,0 +1,165 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/dataxpipe/catalog/internal/catalog"
+)
+
+const orgColumns = `id, slug, name, plan, COALESCE(stripe_customer_id, ''), COALESCE(subscription_status, ''), created_at, updated_at`
+
+func scanOrg(row interface{ Scan(...any) error }) (*catalog.Org, error) {
+	o := &catalog.Org{}
+	err := row.Scan(&o.ID, &o.Slug, &o.Name, &o.Plan, &o.StripeCustomerID, &o.SubscriptionStatus, timeCol{&o.CreatedAt}, timeCol{&o.UpdatedAt})
+	return o, err
+}
+
+// CreateOrg creates org and, when key is set, its first admin key.
+func (db *DB) CreateOrg(ctx context.Context, org *catalog.Org, key *catalog.APIKey) error {
+	if errs := catalog.ValidateOrg(org.Slug, org.Name, org.Plan); len(errs) > 0 {
+		return catalog.Invalid(errs)
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if org.ID == "" {
+		org.ID = catalog.NewID("org")
+	}
+	org.CreatedAt, org.UpdatedAt = tx.now, tx.now
+	_, err = tx.exec(ctx, `INSERT INTO organizations (id, slug, name, plan, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		org.ID, org.Slug, org.Name, org.Plan, ts(tx.now), ts(tx.now))
+	if err = translate(err); errors.Is(err, errUnique) {
+		return catalog.Errorf(catalog.ECONFLICT, "The slug %q is taken; choose another.", org.Slug)
+	} else if err != nil {
+		return fmt.Errorf("insert organization: %w", err)
+	}
+	if err := tx.audit(ctx, org.ID, catalog.AuditOrgCreated, org.Slug); err != nil {
+		return err
+	}
+	if key != nil {
+		key.OrgID = org.ID
+		if err := tx.createAPIKey(ctx, key); err != nil {
+			return err
+		}
+	}
+	return tx.commit()
+}
+
+// FindOrgByID returns the organization with id.
+func (db *DB) FindOrgByID(ctx context.Context, id string) (*catalog.Org, error) {
+	o, err := scanOrg(db.queryRow(ctx, `SELECT `+orgColumns+` FROM organizations WHERE id = ?`, id))
+	return o, notFound(err, "No organization %q.", id)
+}
+
+// FindOrgBySlug returns the organization with slug.
+func (db *DB) FindOrgBySlug(ctx context.Context, slug string) (*catalog.Org, error) {
+	o, err := scanOrg(db.queryRow(ctx, `SELECT `+orgColumns+` FROM organizations WHERE slug = ?`, slug))
+	return o, notFound(err, "No organization %q.", slug)
+}
+
+// ListOrgs lists organizations by slug.
+func (db *DB) ListOrgs(ctx context.Context, page catalog.Page) ([]*catalog.Org, string, error) {
+	after, err := decodeCursor(page.Cursor, 1)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := pageLimit(page)
+	q, args := `SELECT `+orgColumns+` FROM organizations`, []any{}
+	if after != nil {
+		q, args = q+` WHERE slug > ?`, append(args, after[0])
+	}
+	rows, err := db.query(ctx, q+` ORDER BY slug LIMIT ?`, append(args, limit+1)...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list organizations: %w", err)
+	}
+	defer rows.Close()
+	var out []*catalog.Org
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	out, more := trimPage(out, limit)
+	if !more {
+		return out, "", nil
+	}
+	return out, encodeCursor(out[len(out)-1].Slug), nil
+}
+
+// UpdateOrg changes an organization's name or plan.
+func (db *DB) UpdateOrg(ctx context.Context, slug string, upd catalog.OrgUpdate) (*catalog.Org, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	o, err := scanOrg(tx.queryRow(ctx, `SELECT `+orgColumns+` FROM organizations WHERE slug = ?`+tx.forUpdate(), slug))
+	if err != nil {
+		return nil, notFound(err, "No organization %q.", slug)
+	}
+	name, plan := o.Name, o.Plan
+	if upd.Name != nil {
+		name = *upd.Name
+	}
+	if upd.Plan != nil {
+		plan = *upd.Plan
+	}
+	if errs := catalog.ValidateOrg(o.Slug, name, plan); len(errs) > 0 {
+		return nil, catalog.Invalid(errs)
+	}
+	if err := tx.setOrgPlan(ctx, o, name, plan, catalog.PrincipalFromContext(ctx).Actor()); err != nil {
+		return nil, err
+	}
+	return o, tx.commit()
+}
+
+// setOrgPlan writes name and plan onto o and audits what changed.
+func (tx *Tx) setOrgPlan(ctx context.Context, o *catalog.Org, name, plan string, actor catalog.Actor) error {
+	if name == o.Name && plan == o.Plan {
+		return nil
+	}
+	if _, err := tx.exec(ctx, `UPDATE organizations SET name = ?, plan = ?, updated_at = ? WHERE id = ?`, name, plan, ts(tx.now), o.ID); err != nil {
+		return fmt.Errorf("update organization: %w", err)
+	}
+	if plan != o.Plan {
+		if err := tx.auditAs(ctx, o.ID, actor, catalog.AuditOrgPlanChanged, o.Plan+" → "+plan); err != nil {
+			return err
+		}
+	}
+	if name != o.Name {
+		if err := tx.auditAs(ctx, o.ID, actor, catalog.AuditOrgUpdated, o.Slug); err != nil {
+			return err
+		}
+	}
+	o.Name, o.Plan, o.UpdatedAt = name, plan, tx.now
+	return nil
+}
+
+// OrgUsage counts an organization's pipelines and connections.
+func (db *DB) OrgUsage(ctx context.Context, orgID string) (catalog.Usage, error) {
+	var u catalog.Usage
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM pipelines WHERE organization_id = ?`, orgID).Scan(&u.Pipelines)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return u, fmt.Errorf("count pipelines: %w", err)
+	}
+	return u, nil
+}
+
+// forUpdate locks the selected row on Postgres. SQLite needs no clause: its
+// immediate transactions already hold the database's write lock.
+func (tx *Tx) forUpdate() string {
+	if tx.db.engine == Postgres {
+		return ` FOR UPDATE`
+	}
+	return ``
+}

@@ -1,0 +1,181 @@
+package sqlstore_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/dataxpipe/catalog/internal/catalog"
+	"github.com/dataxpipe/catalog/internal/sqlstore"
+	"github.com/dataxpipe/catalog/internal/sqlstore/sqlstoretest"
+)
+
+// reg builds a registration whose content is identified by content.
+func reg(name, version, content string, tags ...string) catalog.PipelineRegistration {
+	return catalog.PipelineRegistration{
+		Name: name, Version: version, Owner: "team@acme.com", Schedule: "@daily", Tags: tags,
+		Description: "pipeline " + name, ContentHash: content,
+		Definition: func(v string) json.RawMessage {
+			return json.RawMessage(fmt.Sprintf(`{"name":%q,"version":%q,"content":%q}`, name, v, content))
+		},
+		NextVersion: func(cur string) string {
+			n, _ := strconv.Atoi(cur)
+			return strconv.Itoa(n + 1)
+		},
+	}
+}
+
+func TestPipelineService_RegisterPipeline(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx, _ := sqlstoretest.MustCreateOrg(t, db, catalog.PlanFree)
+		t.Run("Versions", func(t *testing.T) {
+			p, created, err := db.RegisterPipeline(ctx, reg("orders", "1.0.0", "a"))
+			if err != nil || !created || p.Version != "1.0.0" || p.VersionsCount != 1 {
+				t.Fatalf("first = %+v, %v, %v; want created 1.0.0", p, created, err)
+			}
+			if _, created, err = db.RegisterPipeline(ctx, reg("orders", "1.0.0", "a")); err != nil || created {
+				t.Fatalf("same version same content: created=%v err=%v, want unchanged", created, err)
+			}
+			_, _, err = db.RegisterPipeline(ctx, reg("orders", "1.0.0", "b"))
+			if got, want := catalog.ErrorCode(err), catalog.ECONFLICT; got != want {
+				t.Fatalf("same version other content: code %q, want %q", got, want)
+			}
+			p, created, err = db.RegisterPipeline(ctx, reg("orders", "1.1.0", "b"))
+			if err != nil || !created || p.Version != "1.1.0" || p.VersionsCount != 2 {
+				t.Fatalf("new version = %+v, %v, %v", p, created, err)
+			}
+			got, err := db.FindPipeline(ctx, "orders")
+			if err != nil || got.Version != "1.1.0" || string(got.Definition) != `{"name":"orders","version":"1.1.0","content":"b"}` {
+				t.Fatalf("current = %+v, %v", got, err)
+			}
+		})
+		t.Run("NoVersionContentDecides", func(t *testing.T) {
+			p, created, err := db.RegisterPipeline(ctx, reg("events", "", "x"))
+			if err != nil || !created || p.Version != "1" {
+				t.Fatalf("first = %+v, %v, %v", p, created, err)
+			}
+			if p, created, _ = db.RegisterPipeline(ctx, reg("events", "", "x")); created || p.Version != "1" {
+				t.Fatalf("unchanged content created a version: %+v", p)
+			}
+			if p, created, _ = db.RegisterPipeline(ctx, reg("events", "", "y")); !created || p.Version != "2" {
+				t.Fatalf("changed content: %+v created=%v, want version 2", p, created)
+			}
+			vs, _, err := db.ListPipelineVersions(ctx, "events", catalog.Page{})
+			if err != nil || len(vs) != 2 || vs[0].Version != "2" || vs[1].Version != "1" {
+				t.Fatalf("versions = %v, %v; want [2 1]", vs, err)
+			}
+		})
+		t.Run("ErrOtherOrg", func(t *testing.T) {
+			other, _ := sqlstoretest.MustCreateOrg(t, db, catalog.PlanFree)
+			if _, err := db.FindPipeline(other, "orders"); catalog.ErrorCode(err) != catalog.ENOTFOUND {
+				t.Fatalf("other org sees pipeline: %v", err)
+			}
+			if err := db.DeletePipeline(other, "orders"); catalog.ErrorCode(err) != catalog.ENOTFOUND {
+				t.Fatalf("other org deletes pipeline: %v", err)
+			}
+			if _, err := db.FindPipeline(ctx, "orders"); err != nil {
+				t.Fatalf("pipeline gone after other org's delete: %v", err)
+			}
+		})
+	})
+}
+
+func TestPipelineService_PlanLimitRace(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx, org := sqlstoretest.MustCreateOrg(t, db, catalog.PlanFree)
+		for _, n := range []string{"p1", "p2"} {
+			if _, _, err := db.RegisterPipeline(ctx, reg(n, "1", n)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var wg sync.WaitGroup
+		codes := make(chan string, 20)
+		for i := 0; i < 20; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				_, _, err := db.RegisterPipeline(ctx, reg(fmt.Sprintf("new_%d", i), "1", "c"))
+				codes <- catalog.ErrorCode(err)
+			}(i)
+		}
+		wg.Wait()
+		close(codes)
+		ok, limited := 0, 0
+		for c := range codes {
+			switch c {
+			case "":
+				ok++
+			case catalog.ELIMIT:
+				limited++
+			default:
+				t.Errorf("unexpected error code %q", c)
+			}
+		}
+		u, _ := db.OrgUsage(context.Background(), org.ID)
+		if ok != 1 || limited != 19 || u.Pipelines != 3 {
+			t.Fatalf("ok=%d limited=%d pipelines=%d; want 1, 19, 3", ok, limited, u.Pipelines)
+		}
+		// A new version of an existing pipeline is always allowed.
+		if _, created, err := db.RegisterPipeline(ctx, reg("p1", "2", "changed")); err != nil || !created {
+			t.Fatalf("new version at the limit: created=%v err=%v", created, err)
+		}
+	})
+}
+
+func TestPipelineService_ListPipelines(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx, org := sqlstoretest.MustCreateOrg(t, db, catalog.PlanBusiness)
+		want := map[string]bool{}
+		for i := 0; i < 23; i++ {
+			name := fmt.Sprintf("pipe_%02d", i)
+			tags := []string{"all"}
+			if i%3 == 0 {
+				tags = append(tags, "pii")
+			}
+			if i%2 == 0 {
+				tags = append(tags, "tier-1")
+			}
+			if _, _, err := db.RegisterPipeline(ctx, reg(name, "1", name, tags...)); err != nil {
+				t.Fatal(err)
+			}
+			want[name] = true
+		}
+		seen := map[string]bool{}
+		cursor, pages := "", 0
+		for {
+			items, next, err := db.ListPipelines(ctx, catalog.PipelineFilter{Page: catalog.Page{Limit: 5, Cursor: cursor}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages++
+			for _, p := range items {
+				if seen[p.Name] {
+					t.Fatalf("duplicate %s across pages", p.Name)
+				}
+				seen[p.Name] = true
+			}
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+		if len(seen) != len(want) || pages != 5 {
+			t.Fatalf("saw %d pipelines in %d pages, want %d in 5", len(seen), pages, len(want))
+		}
+		both, _, err := db.ListPipelines(ctx, catalog.PipelineFilter{Tags: []string{"pii", "tier-1"}})
+		if err != nil || len(both) != 4 { // 0, 6, 12, 18
+			t.Fatalf("tag pii AND tier-1: %d items, %v; want 4", len(both), err)
+		}
+		q, _, _ := db.ListPipelines(ctx, catalog.PipelineFilter{Query: "PIPE_1"})
+		if len(q) != 10 {
+			t.Fatalf("q=PIPE_1 matched %d, want 10", len(q))
+		}
+		other := sqlstoretest.AsOrg(&catalog.Org{ID: "org_other"}, catalog.RoleAdmin)
+		if items, _, _ := db.ListPipelines(other, catalog.PipelineFilter{}); len(items) != 0 {
+			t.Fatalf("another org lists %d of %s's pipelines", len(items), org.Slug)
+		}
+	})
+}
