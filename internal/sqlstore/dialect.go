@@ -102,4 +102,3 @@ func parseTimeText(s string) (*time.Time, error) {
 	t = t.UTC()
 	return &t, nil
 }
-

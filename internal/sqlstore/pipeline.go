@@ -89,4 +89,3 @@ type querier interface {
 	queryRow(ctx context.Context, q string, args ...any) *sql.Row
 	query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 }
-
