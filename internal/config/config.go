@@ -1,0 +1,192 @@
+// Package config reads the server's settings from DATAXPIPE_* (and STRIPE_*)
+// environment variables. Every variable may instead be read from a file named
+// by <NAME>_FILE, which is how secrets arrive from orchestrators.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration, passed explicitly to what needs it.
+type Config struct {
+	Env                    string // development or production
+	Addr                   string
+	DB                     string // SQLite path or postgres:// URL
+	SecretKey              string
+	PGPoolMin, PGPoolMax   int
+	RateLimitEnabled       bool
+	RateLimitAnonPerMinute int
+	Replicas               int
+	RedisURL               string
+	OIDCIssuer             string
+	OIDCAudience           string
+	PlatformAdmins         []string
+	TenantsFile            string
+	AppURL                 string
+	LineageRetention       time.Duration
+	Stripe                 Stripe
+}
+
+// Stripe holds the billing settings; billing is off without SecretKey.
+type Stripe struct {
+	SecretKey, WebhookSecret, PriceTeam, PriceBusiness, APIBase string
+}
+
+// Development reports whether scaffold keys and other conveniences are on.
+func (c Config) Development() bool { return c.Env == "development" }
+
+// DefaultDB is the SQLite file used when DATAXPIPE_DB is unset.
+const DefaultDB = "dataxpipe.db"
+
+// Load reads the configuration through getenv and reports every problem at
+// once, so a broken deployment is fixed in one round.
+func Load(getenv func(string) string) (Config, error) {
+	r := reader{getenv: getenv}
+	c := Config{
+		DB:                     r.str("DATAXPIPE_DB", ""),
+		Addr:                   r.str("DATAXPIPE_ADDR", ":8000"),
+		SecretKey:              r.str("DATAXPIPE_SECRET_KEY", ""),
+		PGPoolMin:              r.int("DATAXPIPE_PG_POOL_MIN", 1),
+		PGPoolMax:              r.int("DATAXPIPE_PG_POOL_MAX", 10),
+		RateLimitEnabled:       r.bool("DATAXPIPE_RATE_LIMIT_ENABLED", false),
+		RateLimitAnonPerMinute: r.int("DATAXPIPE_RATE_LIMIT_ANON_PER_MINUTE", 60),
+		Replicas:               r.int("DATAXPIPE_REPLICAS", 1),
+		RedisURL:               r.str("DATAXPIPE_REDIS_URL", ""),
+		OIDCIssuer:             r.str("DATAXPIPE_OIDC_ISSUER", ""),
+		OIDCAudience:           r.str("DATAXPIPE_OIDC_AUDIENCE", ""),
+		PlatformAdmins:         r.list("DATAXPIPE_PLATFORM_ADMINS"),
+		TenantsFile:            r.str("DATAXPIPE_TENANTS", ""),
+		AppURL:                 strings.TrimRight(r.str("DATAXPIPE_APP_URL", "http://localhost:8000"), "/"),
+		LineageRetention:       r.duration("DATAXPIPE_LINEAGE_EVENT_RETENTION", 30*24*time.Hour),
+		Stripe: Stripe{
+			SecretKey:     r.str("STRIPE_SECRET_KEY", ""),
+			WebhookSecret: r.str("STRIPE_WEBHOOK_SECRET", ""),
+			PriceTeam:     r.str("STRIPE_PRICE_TEAM", ""),
+			PriceBusiness: r.str("STRIPE_PRICE_BUSINESS", ""),
+			APIBase:       r.str("STRIPE_API_BASE", ""),
+		},
+	}
+	// Development is the default only for the embedded SQLite default, so a
+	// deployment that names its database never gets scaffold keys by accident.
+	defaultEnv := "production"
+	if c.DB == "" {
+		defaultEnv = "development"
+		c.DB = DefaultDB
+	}
+	c.Env = r.str("DATAXPIPE_ENV", defaultEnv)
+	r.problems = append(r.problems, c.validate()...)
+	if len(r.problems) > 0 {
+		sort.Strings(r.problems)
+		return c, errors.New("invalid configuration:\n  - " + strings.Join(r.problems, "\n  - "))
+	}
+	return c, nil
+}
+
+func (c Config) validate() []string {
+	var p []string
+	if c.Env != "development" && c.Env != "production" {
+		p = append(p, fmt.Sprintf("DATAXPIPE_ENV is %q; use development or production", c.Env))
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		p = append(p, fmt.Sprintf("DATAXPIPE_ADDR is %q; use host:port such as :8000", c.Addr))
+	}
+	if c.PGPoolMin < 0 || c.PGPoolMax < 1 || c.PGPoolMin > c.PGPoolMax {
+		p = append(p, "DATAXPIPE_PG_POOL_MIN and DATAXPIPE_PG_POOL_MAX need 0 <= min <= max and max >= 1")
+	}
+	if c.RateLimitAnonPerMinute < 1 {
+		p = append(p, "DATAXPIPE_RATE_LIMIT_ANON_PER_MINUTE must be at least 1")
+	}
+	if c.Replicas < 1 {
+		p = append(p, "DATAXPIPE_REPLICAS must be at least 1")
+	}
+	if c.SecretKey != "" {
+		if _, err := DecodeSecretKey(c.SecretKey); err != nil {
+			p = append(p, "DATAXPIPE_SECRET_KEY: "+err.Error())
+		}
+	} else if c.Env == "production" {
+		p = append(p, "DATAXPIPE_SECRET_KEY is required in production (32 random bytes, base64 or hex: openssl rand -base64 32)")
+	}
+	if (c.OIDCIssuer == "") != (c.OIDCAudience == "") {
+		p = append(p, "DATAXPIPE_OIDC_ISSUER and DATAXPIPE_OIDC_AUDIENCE must be set together")
+	}
+	return p
+}
+
+// reader collects problems while reading variables instead of stopping at
+// the first one.
+type reader struct {
+	getenv   func(string) string
+	problems []string
+}
+
+// str reads name, or the file named by name_FILE, or def.
+func (r *reader) str(name, def string) string {
+	if v := r.getenv(name); v != "" {
+		return v
+	}
+	if path := r.getenv(name + "_FILE"); path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			r.problems = append(r.problems, fmt.Sprintf("%s_FILE: cannot read %s: %v", name, path, errors.Unwrap(err)))
+			return def
+		}
+		return strings.TrimSpace(string(b))
+	}
+	return def
+}
+
+func (r *reader) int(name string, def int) int {
+	s := r.str(name, "")
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		r.problems = append(r.problems, fmt.Sprintf("%s is %q; want a whole number", name, s))
+		return def
+	}
+	return n
+}
+
+func (r *reader) bool(name string, def bool) bool {
+	s := r.str(name, "")
+	if s == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		r.problems = append(r.problems, fmt.Sprintf("%s is %q; want true or false", name, s))
+		return def
+	}
+	return b
+}
+
+func (r *reader) duration(name string, def time.Duration) time.Duration {
+	s := r.str(name, "")
+	if s == "" {
+		return def
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		r.problems = append(r.problems, fmt.Sprintf("%s is %q; want a positive duration such as 720h", name, s))
+		return def
+	}
+	return d
+}
+
+func (r *reader) list(name string) []string {
+	var out []string
+	for _, s := range strings.Split(r.str(name, ""), ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

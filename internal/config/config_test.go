@@ -1,0 +1,64 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestLoad_Defaults(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Env != "development" || c.DB != DefaultDB || c.Addr != ":8000" || c.PGPoolMax != 10 || c.RateLimitAnonPerMinute != 60 {
+		t.Fatalf("defaults = %+v", c)
+	}
+}
+
+func TestLoad_ProductionWhenDBNamed(t *testing.T) {
+	_, err := Load(env(map[string]string{"DATAXPIPE_DB": "postgres://x@h/db"}))
+	if err == nil || !strings.Contains(err.Error(), "DATAXPIPE_SECRET_KEY is required in production") {
+		t.Fatalf("err = %v, want the missing secret key named", err)
+	}
+}
+
+func TestLoad_ListsEveryProblem(t *testing.T) {
+	_, err := Load(env(map[string]string{
+		"DATAXPIPE_ENV": "staging", "DATAXPIPE_ADDR": "8000", "DATAXPIPE_PG_POOL_MAX": "lots",
+		"DATAXPIPE_RATE_LIMIT_ENABLED": "yes please", "DATAXPIPE_SECRET_KEY": "short",
+	}))
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	for _, want := range []string{"DATAXPIPE_ENV", "DATAXPIPE_ADDR", "DATAXPIPE_PG_POOL_MAX", "DATAXPIPE_RATE_LIMIT_ENABLED", "DATAXPIPE_SECRET_KEY"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not name %s:\n%v", want, err)
+		}
+	}
+}
+
+func TestLoad_FileVariant(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "key")
+	key := strings.Repeat("ab", 32)
+	if err := os.WriteFile(path, []byte(key+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(env(map[string]string{"DATAXPIPE_SECRET_KEY_FILE": path, "STRIPE_SECRET_KEY": "sk_test_123"}))
+	if err != nil || c.SecretKey != key {
+		t.Fatalf("SecretKey = %q, %v; want it read from the file", c.SecretKey, err)
+	}
+	if s := c.String(); strings.Contains(s, key) || strings.Contains(s, "sk_test_123") {
+		t.Fatalf("String() shows a secret:\n%s", s)
+	}
+}
+
+func TestString_MasksURLPassword(t *testing.T) {
+	c := Config{DB: "postgres://app:hunter2@db/catalog", RedisURL: "redis://:pw@cache:6379/0"}
+	if s := c.String(); strings.Contains(s, "hunter2") || strings.Contains(s, ":pw@") {
+		t.Fatalf("String() shows a password:\n%s", s)
+	}
+}
