@@ -1,0 +1,81 @@
+package api
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/dataxpipe/catalog/internal/auth"
+	"github.com/dataxpipe/catalog/internal/catalog"
+)
+
+// guard authenticates the request, checks the route's access rule and then
+// runs the handler, writing any error it returns as problem+json.
+func (s *Server) guard(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !rt.need.public {
+			p, err := s.authenticate(r)
+			if err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			if err := allow(rt.need, p); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			r = r.WithContext(catalog.NewContextWithPrincipal(r.Context(), p))
+		}
+		if err := rt.h(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+var errUnauthenticated = catalog.Errorf(catalog.EUNAUTHENTICATED,
+	"Send a valid API key in X-API-KEY (or Authorization: Bearer); this one is missing, unknown, malformed, revoked or expired.")
+
+// authenticate resolves the credential of r. Every failure is the same 401,
+// so a caller learns nothing about why a key was refused.
+func (s *Server) authenticate(r *http.Request) (*catalog.Principal, error) {
+	key := r.Header.Get("X-API-KEY")
+	if key == "" {
+		if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+			key = strings.TrimSpace(bearer)
+		}
+	}
+	if key == "" {
+		return nil, errUnauthenticated
+	}
+	p, err := s.auth.APIKey(r.Context(), key)
+	if errors.Is(err, auth.ErrUnauthenticated) {
+		return nil, errUnauthenticated
+	} else if err != nil {
+		return nil, err
+	}
+	p.IP, p.RequestID = clientIP(r), requestIDFrom(r.Context())
+	return p, nil
+}
+
+// allow checks a principal against a route's rule.
+func allow(n need, p *catalog.Principal) error {
+	switch {
+	case n.platform && !p.PlatformAdmin:
+		return catalog.Errorf(catalog.EFORBIDDEN, "Only platform admins may use the admin API.")
+	case n.platform:
+		return nil
+	case !p.Role.Allows(n.role):
+		return catalog.Errorf(catalog.EFORBIDDEN, "This needs the %s role; the credential has %s.", n.role, p.Role)
+	}
+	return nil
+}
+
+// clientIP is the peer address. Forwarded headers are not trusted here: a
+// proxy deployment should rewrite RemoteAddr.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

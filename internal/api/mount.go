@@ -1,0 +1,61 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/dataxpipe/catalog/internal/catalog"
+)
+
+// need is who may call a route: anyone (public), a platform admin, or a
+// principal of the organization with at least role.
+type need struct {
+	public   bool
+	platform bool
+	role     catalog.Role
+}
+
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+type route struct {
+	method, path string
+	need         need
+	h            handlerFunc
+}
+
+// mount registers every route, a 405 for known paths with other methods and
+// a problem+json 404 for everything else.
+func (s *Server) mount(mux *http.ServeMux) {
+	paths := http.NewServeMux() // path-only patterns, to tell 405 from 404
+	allowed := map[string][]string{}
+	for _, rt := range s.routes {
+		if !rt.need.public && !rt.need.platform && !rt.need.role.Valid() {
+			panic("route " + rt.method + " " + rt.path + " declares no access rule")
+		}
+		h := s.guard(rt)
+		for _, p := range variants(rt.path) {
+			mux.Handle(rt.method+" "+p, h)
+			if allowed[p] == nil {
+				paths.Handle(p, http.NotFoundHandler())
+			}
+			allowed[p] = append(allowed[p], rt.method)
+		}
+	}
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := paths.Handler(r); pattern != "" {
+			w.Header().Set("Allow", strings.Join(allowed[pattern], ", "))
+			s.writeError(w, r, catalog.Errorf("method_not_allowed", "%s is not allowed on %s; use %s.", r.Method, r.URL.Path, strings.Join(allowed[pattern], " or ")))
+			return
+		}
+		s.writeError(w, r, catalog.Errorf(catalog.ENOTFOUND, "No route %s %s.", r.Method, r.URL.Path))
+	}))
+}
+
+// variants returns the mux patterns for a path: a collection "/x/" answers
+// exactly at "/x/" ({$}) and at "/x".
+func variants(path string) []string {
+	if strings.HasSuffix(path, "/") {
+		return []string{path + "{$}", strings.TrimSuffix(path, "/")}
+	}
+	return []string{path}
+}

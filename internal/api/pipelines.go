@@ -1,0 +1,123 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/dataxpipe/catalog/internal/catalog"
+	"github.com/dataxpipe/catalog/internal/spec"
+)
+
+// registerPipeline registers pipeline.json, the YAML spec's shape, or YAML.
+func (s *Server) registerPipeline(w http.ResponseWriter, r *http.Request) error {
+	ct := r.Header.Get("Content-Type")
+	if mt, _, _ := mime.ParseMediaType(ct); ct != "" && mt != "application/json" && !strings.Contains(mt, "yaml") {
+		return catalog.Errorf(catalog.EMALFORMED, "Send the pipeline as application/json or application/yaml (got %q).", ct)
+	}
+	body, err := readBody(r, maxBody)
+	if err != nil {
+		return err
+	}
+	p, problems, err := spec.Decode(ct, body)
+	if errors.Is(err, spec.ErrMalformed) {
+		return catalog.Errorf(catalog.EMALFORMED, "%s", sentence(err.Error()))
+	} else if err != nil {
+		return err
+	}
+	if problems = append(problems, p.Validate()...); len(problems) > 0 {
+		return catalog.Invalid(fieldErrors(problems))
+	}
+	reg := catalog.PipelineRegistration{
+		Name: p.Name, Version: p.Version, Description: p.Description, Owner: p.Owner, Environment: p.Environment,
+		Schedule: p.Schedule, Tags: p.Tags, ContentHash: p.ContentHash(), NextVersion: spec.NextVersion,
+		Definition: func(version string) json.RawMessage {
+			p.Version = version
+			b, _ := json.Marshal(p)
+			return b
+		},
+	}
+	pl, created, err := s.store.RegisterPipeline(r.Context(), reg)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	v := viewPipeline(pl)
+	v.Created = &created
+	return respond(w, status, v)
+}
+
+func fieldErrors(problems []spec.Problem) []catalog.FieldError {
+	out := make([]catalog.FieldError, len(problems))
+	for i, p := range problems {
+		out[i] = catalog.FieldError{Field: p.Field, Message: p.Message}
+	}
+	return out
+}
+
+// sentence makes an error string read as a sentence.
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}
+
+func (s *Server) listPipelines(w http.ResponseWriter, r *http.Request) error {
+	q := &queryReader{r: r}
+	f := catalog.PipelineFilter{Tags: r.URL.Query()["tag"], Owner: q.str("owner"), Query: q.str("q"), Page: q.page()}
+	if err := q.err(); err != nil {
+		return err
+	}
+	items, next, err := s.store.ListPipelines(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return respond(w, http.StatusOK, newList(mapList(items, viewPipelineSummary), next))
+}
+
+func (s *Server) getPipeline(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.store.FindPipeline(r.Context(), r.PathValue("name"))
+	if err != nil {
+		return err
+	}
+	return respond(w, http.StatusOK, viewPipeline(p))
+}
+
+func (s *Server) deletePipeline(w http.ResponseWriter, r *http.Request) error {
+	if err := s.store.DeletePipeline(r.Context(), r.PathValue("name")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) listPipelineVersions(w http.ResponseWriter, r *http.Request) error {
+	q := &queryReader{r: r}
+	page := q.page()
+	if err := q.err(); err != nil {
+		return err
+	}
+	items, next, err := s.store.ListPipelineVersions(r.Context(), r.PathValue("name"), page)
+	if err != nil {
+		return err
+	}
+	return respond(w, http.StatusOK, newList(mapList(items, viewVersionSummary), next))
+}
+
+func (s *Server) getPipelineVersion(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.store.FindPipelineVersion(r.Context(), r.PathValue("name"), r.PathValue("version"))
+	if err != nil {
+		return err
+	}
+	return respond(w, http.StatusOK, viewVersion(v))
+}

@@ -1,0 +1,50 @@
+package api
+
+import "github.com/dataxpipe/catalog/internal/catalog"
+
+// apiRoutes is the whole HTTP surface on one screen. Every route names who
+// may call it; mount refuses a route that names no one (deny by default).
+// Paths ending in "/" are collections and also answer without the slash.
+func (s *Server) apiRoutes() []route {
+	viewer, member, admin := need{role: catalog.RoleViewer}, need{role: catalog.RoleMember}, need{role: catalog.RoleAdmin}
+	platform, public := need{platform: true}, need{public: true}
+	return []route{
+		{"GET", "/healthz", public, s.healthz},
+		{"GET", "/readyz", public, s.readyz},
+
+		{"GET", "/api/v1/organizations/me", viewer, s.getMyOrg},
+		{"POST", "/api/v1/admin/organizations/", platform, s.createOrg},
+		{"GET", "/api/v1/admin/organizations/", platform, s.listOrgs},
+		{"PATCH", "/api/v1/admin/organizations/{slug}", platform, s.updateOrg},
+
+		{"POST", "/api/v1/api-keys/", admin, s.createKey},
+		{"GET", "/api/v1/api-keys/", admin, s.listKeys},
+		{"DELETE", "/api/v1/api-keys/{id}", admin, s.revokeKey},
+		{"POST", "/api/v1/api-keys/{id}/rotate", admin, s.rotateKey},
+		{"GET", "/api/v1/audit-events/", admin, s.listAuditEvents},
+
+		{"POST", "/api/v1/pipelines/", member, s.registerPipeline},
+		{"GET", "/api/v1/pipelines/", viewer, s.listPipelines},
+		{"GET", "/api/v1/pipelines/{name}", viewer, s.getPipeline},
+		{"DELETE", "/api/v1/pipelines/{name}", member, s.deletePipeline},
+		{"GET", "/api/v1/pipelines/{name}/versions/", viewer, s.listPipelineVersions},
+		{"GET", "/api/v1/pipelines/{name}/versions/{version}", viewer, s.getPipelineVersion},
+	}
+}
+
+// Routes lists the method and path of every route, for tests that must
+// cover the whole surface (the authorization matrix).
+func (s *Server) Routes() []RouteInfo {
+	out := make([]RouteInfo, len(s.routes))
+	for i, rt := range s.routes {
+		out[i] = RouteInfo{Method: rt.method, Path: rt.path, Public: rt.need.public, Platform: rt.need.platform, Role: rt.need.role}
+	}
+	return out
+}
+
+// RouteInfo describes one route.
+type RouteInfo struct {
+	Method, Path     string
+	Public, Platform bool
+	Role             catalog.Role
+}

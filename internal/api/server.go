@@ -1,0 +1,61 @@
+// Package api serves the JSON API of API.md over the catalog services.
+// routes.go lists the whole surface; every route declares who may call it.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/dataxpipe/catalog/internal/auth"
+	"github.com/dataxpipe/catalog/internal/catalog"
+)
+
+// Store is everything the API needs of storage.
+type Store interface {
+	catalog.OrgService
+	catalog.APIKeyService
+	catalog.PipelineService
+	catalog.AuditService
+	// Ping checks the database answers; Pending lists unapplied migrations.
+	Ping(ctx context.Context) error
+	Pending(ctx context.Context) ([]string, error)
+}
+
+// Options configure a Server.
+type Options struct {
+	Store  Store
+	Auth   *auth.Authenticator
+	Logger *slog.Logger
+	Now    func() time.Time // nil: time.Now
+}
+
+// Server is the API's http.Handler.
+type Server struct {
+	store   Store
+	auth    *auth.Authenticator
+	logger  *slog.Logger
+	now     func() time.Time
+	routes  []route
+	handler http.Handler
+}
+
+// NewServer builds the handler with its routes and middleware.
+func NewServer(o Options) *Server {
+	s := &Server{store: o.Store, auth: o.Auth, logger: o.Logger, now: o.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	s.routes = s.apiRoutes()
+	mux := http.NewServeMux()
+	s.mount(mux)
+	s.handler = s.withRequestID(s.withRecover(s.withAccessLog(mux)))
+	return s
+}
+
+// ServeHTTP serves one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
