@@ -34,11 +34,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
 	logger.Info("starting", "env", cfg.Env, "scaffold_keys", cfg.Development(), "engine", sqlstore.EngineOf(cfg.DB))
 
-	db, err := openStore(ctx, cfg, *runMigrations, logger)
+	secretKey, err := loadSecretKey(cfg, logger) // serve_secrets.go
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, cfg, secretKey, *runMigrations, logger)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	billing, err := newBilling(cfg, db, logger) // serve_billing.go
+	if err != nil {
+		return err
+	}
 
 	authn := auth.NewAuthenticator(db, logger)
 	if cfg.Development() {
@@ -55,7 +63,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	defer func() { stopBackground(); <-flushed }()
 
 	srv := &http.Server{
-		Handler:           api.NewServer(api.Options{Store: db, Auth: authn, Logger: logger}),
+		Handler:           api.NewServer(api.Options{Store: db, Auth: authn, Logger: logger, Billing: billing}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
@@ -86,8 +94,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 // openStore opens the database. The embedded SQLite default migrates itself
 // so a fresh checkout just runs; Postgres migrates only when asked and
 // otherwise refuses an outdated schema.
-func openStore(ctx context.Context, cfg config.Config, migrate bool, logger *slog.Logger) (*sqlstore.DB, error) {
-	db, err := sqlstore.Open(ctx, cfg.DB, sqlstore.Options{PoolMin: cfg.PGPoolMin, PoolMax: cfg.PGPoolMax})
+func openStore(ctx context.Context, cfg config.Config, secretKey []byte, migrate bool, logger *slog.Logger) (*sqlstore.DB, error) {
+	db, err := sqlstore.Open(ctx, cfg.DB, sqlstore.Options{PoolMin: cfg.PGPoolMin, PoolMax: cfg.PGPoolMax, SecretKey: secretKey})
 	if err != nil {
 		return nil, err
 	}

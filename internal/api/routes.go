@@ -8,7 +8,7 @@ import "github.com/dataxpipe/catalog/internal/catalog"
 func (s *Server) apiRoutes() []route {
 	viewer, member, admin := need{role: catalog.RoleViewer}, need{role: catalog.RoleMember}, need{role: catalog.RoleAdmin}
 	platform, public := need{platform: true}, need{public: true}
-	return []route{
+	routes := []route{
 		{"GET", "/healthz", public, s.healthz},
 		{"GET", "/readyz", public, s.readyz},
 
@@ -30,6 +30,10 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/pipelines/{name}/versions/", viewer, s.listPipelineVersions},
 		{"GET", "/api/v1/pipelines/{name}/versions/{version}", viewer, s.getPipelineVersion},
 	}
+	routes = append(routes, s.runRoutes()...)     // runs.go
+	routes = append(routes, s.graphRoutes()...)   // graph.go
+	routes = append(routes, s.billingRoutes()...) // billing.go
+	return routes
 }
 
 // Routes lists the method and path of every route, for tests that must

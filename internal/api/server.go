@@ -18,6 +18,9 @@ type Store interface {
 	catalog.APIKeyService
 	catalog.PipelineService
 	catalog.AuditService
+	runStore     // runs and check results (runs.go)
+	graphStore   // connections, datasets and lineage (graph.go)
+	billingStore // Stripe customers and subscription state (billing.go)
 	// Ping checks the database answers; Pending lists unapplied migrations.
 	Ping(ctx context.Context) error
 	Pending(ctx context.Context) ([]string, error)
@@ -25,10 +28,11 @@ type Store interface {
 
 // Options configure a Server.
 type Options struct {
-	Store  Store
-	Auth   *auth.Authenticator
-	Logger *slog.Logger
-	Now    func() time.Time // nil: time.Now
+	Store   Store
+	Auth    *auth.Authenticator
+	Logger  *slog.Logger
+	Billing Billing          // nil: billing endpoints answer 503 billing_not_configured
+	Now     func() time.Time // nil: time.Now
 }
 
 // Server is the API's http.Handler.
@@ -37,13 +41,14 @@ type Server struct {
 	auth    *auth.Authenticator
 	logger  *slog.Logger
 	now     func() time.Time
+	billing Billing
 	routes  []route
 	handler http.Handler
 }
 
 // NewServer builds the handler with its routes and middleware.
 func NewServer(o Options) *Server {
-	s := &Server{store: o.Store, auth: o.Auth, logger: o.Logger, now: o.Now}
+	s := &Server{store: o.Store, auth: o.Auth, logger: o.Logger, now: o.Now, billing: o.Billing}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -27,14 +27,16 @@ const (
 
 // Options tune the connection pool.
 type Options struct {
-	PoolMin, PoolMax int // Postgres only
+	PoolMin, PoolMax int    // Postgres only
+	SecretKey        []byte // AES-256 key for connection secrets at rest
 }
 
 // DB is the store. Now is the clock every transaction fixes once at its start.
 type DB struct {
-	sql    *sql.DB
-	engine Engine
-	Now    func() time.Time
+	sql       *sql.DB
+	engine    Engine
+	secretKey []byte
+	Now       func() time.Time
 }
 
 // EngineOf tells which engine a DATAXPIPE_DB value selects.
@@ -48,7 +50,7 @@ func EngineOf(dsn string) Engine {
 // Open connects to dsn: a postgres:// URL or a SQLite file path. It does not
 // migrate; see Migrate and Pending.
 func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
-	db := &DB{engine: EngineOf(dsn), Now: time.Now}
+	db := &DB{engine: EngineOf(dsn), secretKey: opt.SecretKey, Now: time.Now}
 	var err error
 	if db.engine == Postgres {
 		db.sql, err = sql.Open("pgx", dsn)

@@ -79,10 +79,6 @@ func (db *DB) DeletePipeline(ctx context.Context, name string) error {
 	return tx.commit()
 }
 
-// afterPipelineDeleted is where other aggregates forget a deleted pipeline.
-// Versions and tags go by foreign-key cascade; runs stay in history.
-func (tx *Tx) afterPipelineDeleted(ctx context.Context, orgID, name string) error { return nil }
-
 // querier is what both *DB and *Tx offer for reads, so a read helper serves
 // inside and outside transactions.
 type querier interface {

@@ -127,7 +127,3 @@ func (tx *Tx) writeVersion(ctx context.Context, orgID string, cur *catalog.Pipel
 	}
 	return p, tx.afterPipelineVersion(ctx, p)
 }
-
-// afterPipelineVersion is where other aggregates follow a new current
-// version (lineage edges replace the pipeline's old ones).
-func (tx *Tx) afterPipelineVersion(ctx context.Context, p *catalog.Pipeline) error { return nil }
