@@ -17,6 +17,7 @@ import (
 	"github.com/dataxpipe/catalog/internal/catalog"
 	"github.com/dataxpipe/catalog/internal/config"
 	"github.com/dataxpipe/catalog/internal/sqlstore"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // serve wires the server together: config → store → auth → api → listener.
@@ -62,8 +63,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	go func() { authn.Run(bg, 15*time.Second); close(flushed) }()
 	defer func() { stopBackground(); <-flushed }()
 
+	metrics := prometheus.NewRegistry()
+	rateLimit, closeRateLimit, err := newRateLimit(cfg, logger, metrics) // serve_ratelimit.go
+	if err != nil {
+		return err
+	}
+	defer closeRateLimit()
+
 	srv := &http.Server{
-		Handler:           api.NewServer(api.Options{Store: db, Auth: authn, Logger: logger, Billing: billing}),
+		Handler: api.NewServer(api.Options{Store: db, Auth: authn, Logger: logger, Billing: billing,
+			RateLimit: rateLimit, Metrics: metrics}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}

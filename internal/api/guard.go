@@ -17,6 +17,15 @@ func (s *Server) guard(rt route) http.Handler {
 		if !rt.need.public {
 			p, err := s.authenticate(r)
 			if err != nil {
+				// A failed credential spends the caller's per-IP budget,
+				// never an organization's.
+				if limited := s.limitAnonymous(w, r); limited != nil {
+					err = limited
+				}
+				s.writeError(w, r, err)
+				return
+			}
+			if err := s.limitOrg(w, r, p); err != nil {
 				s.writeError(w, r, err)
 				return
 			}
@@ -25,6 +34,11 @@ func (s *Server) guard(rt route) http.Handler {
 				return
 			}
 			r = r.WithContext(catalog.NewContextWithPrincipal(r.Context(), p))
+		} else if !rt.need.unmetered {
+			if err := s.limitAnonymous(w, r); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
 		}
 		if err := rt.h(w, r); err != nil {
 			s.writeError(w, r, err)

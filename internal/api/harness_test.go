@@ -46,8 +46,12 @@ func newEnv(t *testing.T, db *sqlstore.DB) *env {
 	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, nil))
 	a := auth.NewAuthenticator(db, logger)
 	a.Now = c.Now
-	dev := &catalog.Org{Slug: "dev", Name: "Development", Plan: catalog.PlanFree}
-	if err := db.CreateOrg(context.Background(), dev, nil); err != nil {
+	dev, err := db.FindOrgBySlug(context.Background(), "dev") // a second env on one store shares it
+	if catalog.ErrorCode(err) == catalog.ENOTFOUND {
+		dev = &catalog.Org{Slug: "dev", Name: "Development", Plan: catalog.PlanFree}
+		err = db.CreateOrg(context.Background(), dev, nil)
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 	a.EnableScaffold(dev)
@@ -140,4 +144,22 @@ func pipelineJSON(name, version string) string {
 	 "transforms":[{"id":"enrich","type":"sql","code_ref":"t.sql","inputs":["raw_orders"],"outputs":["orders_enriched"]}],
 	 "targets":[{"id":"clean_orders","type":"bigquery","object":"analytics.orders_clean","write_mode":"merge","primary_key":["order_id"],"inputs":["orders_enriched"]}],
 	 "checks":[{"id":"pk_not_null","target":"clean_orders","sql":"checks/pk.sql","severity":"warn"}]}`
+}
+
+// directKey stores an organization (once, when create is set) and a new
+// admin key for it through the store, returning the key.
+func (e *env) directKey(org *catalog.Org, create bool) string {
+	e.t.Helper()
+	if create {
+		if err := e.db.CreateOrg(context.Background(), org, nil); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	secret := auth.GenerateKey()
+	k := &catalog.APIKey{Name: "direct", Role: catalog.RoleAdmin, Prefix: auth.DisplayPrefix(secret), Hash: auth.HashKey(secret)}
+	ctx := catalog.NewContextWithPrincipal(context.Background(), &catalog.Principal{OrgID: org.ID, Role: catalog.RoleAdmin, KeyID: "test"})
+	if err := e.db.CreateAPIKey(ctx, k); err != nil {
+		e.t.Fatal(err)
+	}
+	return secret
 }

@@ -30,6 +30,7 @@ type matrixCase struct {
 var matrix = map[string]matrixCase{
 	"GET /healthz": {want: [6]int{200, 200, 200, 200, 200, 200}},
 	"GET /readyz":  {want: [6]int{200, 200, 200, 200, 200, 200}},
+	"GET /metrics": {want: [6]int{200, 200, 200, 200, 200, 200}},
 
 	"GET /api/v1/organizations/me":                {want: [6]int{401, 200, 200, 200, 200, 200}},
 	"POST /api/v1/admin/organizations/":           {body: func(f *fixture) string { return fmt.Sprintf(`{"slug":"new-%d","name":"N"}`, f.next()) }, want: [6]int{401, 403, 403, 403, 403, 201}},

@@ -56,6 +56,7 @@ func (s *Server) withAccessLog(next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
+		s.httpMetrics.observe(r, rec.status, time.Since(start))
 		s.logger.InfoContext(r.Context(), "request", "request_id", requestIDFrom(r.Context()), "method", r.Method,
 			"path", r.URL.Path, "status", rec.status, "duration_ms", time.Since(start).Milliseconds())
 	})

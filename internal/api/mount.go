@@ -8,11 +8,13 @@ import (
 )
 
 // need is who may call a route: anyone (public), a platform admin, or a
-// principal of the organization with at least role.
+// principal of the organization with at least role. Public routes spend the
+// caller's per-IP budget unless unmetered (health and metrics probes).
 type need struct {
-	public   bool
-	platform bool
-	role     catalog.Role
+	public    bool
+	unmetered bool
+	platform  bool
+	role      catalog.Role
 }
 
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error

@@ -7,10 +7,11 @@ import "github.com/dataxpipe/catalog/internal/catalog"
 // Paths ending in "/" are collections and also answer without the slash.
 func (s *Server) apiRoutes() []route {
 	viewer, member, admin := need{role: catalog.RoleViewer}, need{role: catalog.RoleMember}, need{role: catalog.RoleAdmin}
-	platform, public := need{platform: true}, need{public: true}
+	platform, probe := need{platform: true}, need{public: true, unmetered: true}
 	routes := []route{
-		{"GET", "/healthz", public, s.healthz},
-		{"GET", "/readyz", public, s.readyz},
+		{"GET", "/healthz", probe, s.healthz},
+		{"GET", "/readyz", probe, s.readyz},
+		{"GET", "/metrics", probe, s.serveMetrics},
 
 		{"GET", "/api/v1/organizations/me", viewer, s.getMyOrg},
 		{"POST", "/api/v1/admin/organizations/", platform, s.createOrg},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/dataxpipe/catalog/internal/auth"
 	"github.com/dataxpipe/catalog/internal/catalog"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Store is everything the API needs of storage.
@@ -31,24 +32,34 @@ type Options struct {
 	Store   Store
 	Auth    *auth.Authenticator
 	Logger  *slog.Logger
-	Billing Billing          // nil: billing endpoints answer 503 billing_not_configured
+	Billing Billing // nil: billing endpoints answer 503 billing_not_configured
+	// RateLimit, when set, enforces per-organization and per-IP budgets.
+	RateLimit *RateLimit
+	// Metrics is the Prometheus registry served at /metrics (nil: a new one).
+	Metrics *prometheus.Registry
 	Now     func() time.Time // nil: time.Now
 }
 
 // Server is the API's http.Handler.
 type Server struct {
-	store   Store
-	auth    *auth.Authenticator
-	logger  *slog.Logger
-	now     func() time.Time
-	billing Billing
-	routes  []route
-	handler http.Handler
+	store       Store
+	auth        *auth.Authenticator
+	logger      *slog.Logger
+	now         func() time.Time
+	billing     Billing
+	limits      *RateLimit
+	httpMetrics *httpMetrics
+	routes      []route
+	handler     http.Handler
 }
 
 // NewServer builds the handler with its routes and middleware.
 func NewServer(o Options) *Server {
-	s := &Server{store: o.Store, auth: o.Auth, logger: o.Logger, now: o.Now, billing: o.Billing}
+	s := &Server{store: o.Store, auth: o.Auth, logger: o.Logger, now: o.Now, billing: o.Billing, limits: o.RateLimit}
+	if o.Metrics == nil {
+		o.Metrics = prometheus.NewRegistry()
+	}
+	s.httpMetrics = newHTTPMetrics(o.Metrics)
 	if s.now == nil {
 		s.now = time.Now
 	}
