@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dataxpipe/catalog/internal/oidctest"
 	"github.com/dataxpipe/catalog/internal/sqlstore"
 	"github.com/dataxpipe/catalog/internal/sqlstore/sqlstoretest"
 )
@@ -143,4 +144,18 @@ func TestRun_UsageErrors(t *testing.T) {
 			t.Errorf("run(%v) = %v, want a usage error", args, err)
 		}
 	}
+}
+
+func TestServe_OIDCSignIn(t *testing.T) {
+	iss := oidctest.NewIssuer(t)
+	base, _, _ := startServer(t, map[string]string{"DATAXPIPE_DB": t.TempDir() + "/o.db", "DATAXPIPE_ENV": "development",
+		"DATAXPIPE_OIDC_ISSUER": iss.URL(), "DATAXPIPE_OIDC_AUDIENCE": "ui", "DATAXPIPE_PLATFORM_ADMINS": "root-sub"})
+	tok := iss.Token(t, map[string]any{"sub": "root-sub", "aud": "ui", "email": "root@x.io", "email_verified": true})
+	req, _ := http.NewRequest("GET", base+"/api/v1/admin/organizations/", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("platform admin by JWT: %v %v", res, err)
+	}
+	res.Body.Close()
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/dataxpipe/catalog/internal/auth"
 	"github.com/dataxpipe/catalog/internal/catalog"
 	"github.com/dataxpipe/catalog/internal/config"
+	"github.com/dataxpipe/catalog/internal/oidc"
 	"github.com/dataxpipe/catalog/internal/sqlstore"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -57,6 +58,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		}
 		authn.EnableScaffold(dev)
 		logger.Warn("development mode: scaffold keys platform-key, admin-key and dev-key act in organization dev; set DATAXPIPE_ENV=production to turn them off")
+	}
+	if cfg.OIDCIssuer != "" {
+		v, err := oidc.New(ctx, oidc.Config{Issuer: cfg.OIDCIssuer, Audience: cfg.OIDCAudience})
+		if err != nil {
+			return fmt.Errorf("OIDC sign-in (DATAXPIPE_OIDC_ISSUER): %w", err)
+		}
+		authn.EnablePeople(v, db, cfg.PlatformAdmins)
+		logger.Info("OIDC sign-in on", "issuer", cfg.OIDCIssuer, "audience", cfg.OIDCAudience, "platform_admins", len(cfg.PlatformAdmins))
 	}
 	bg, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
 	flushed := make(chan struct{})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dataxpipe/catalog/internal/auth"
 	"github.com/dataxpipe/catalog/internal/catalog"
+	"github.com/dataxpipe/catalog/internal/oidc"
 )
 
 // guard authenticates the request, checks the route's access rule and then
@@ -49,19 +50,30 @@ func (s *Server) guard(rt route) http.Handler {
 var errUnauthenticated = catalog.Errorf(catalog.EUNAUTHENTICATED,
 	"Send a valid API key in X-API-KEY (or Authorization: Bearer); this one is missing, unknown, malformed, revoked or expired.")
 
-// authenticate resolves the credential of r. Every failure is the same 401,
-// so a caller learns nothing about why a key was refused.
+// authenticate resolves the credential of r: an API key in X-API-KEY or as
+// a bearer token, or an OIDC JWT as a bearer token. Every failure is the
+// same 401, so a caller learns nothing about why a credential was refused.
 func (s *Server) authenticate(r *http.Request) (*catalog.Principal, error) {
 	key := r.Header.Get("X-API-KEY")
-	if key == "" {
-		if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-			key = strings.TrimSpace(bearer)
+	bearer, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	bearer = strings.TrimSpace(bearer)
+	var p *catalog.Principal
+	var err error
+	switch {
+	case key == "" && bearer != "" && oidc.LooksLikeJWT(bearer):
+		var orgErr error
+		p, orgErr, err = s.auth.Person(r.Context(), bearer, r.Header.Get("X-DXP-Organization"))
+		if p != nil {
+			p.OrgProblem = orgErr
 		}
-	}
-	if key == "" {
+	case key == "" && bearer == "":
 		return nil, errUnauthenticated
+	default:
+		if key == "" {
+			key = bearer
+		}
+		p, err = s.auth.APIKey(r.Context(), key)
 	}
-	p, err := s.auth.APIKey(r.Context(), key)
 	if errors.Is(err, auth.ErrUnauthenticated) {
 		return nil, errUnauthenticated
 	} else if err != nil {
@@ -78,6 +90,12 @@ func allow(n need, p *catalog.Principal) error {
 		return catalog.Errorf(catalog.EFORBIDDEN, "Only platform admins may use the admin API.")
 	case n.platform:
 		return nil
+	case n.person && p.UserID == "":
+		return catalog.Errorf(catalog.EFORBIDDEN, "This needs a person signed in with OIDC; API keys already belong to an organization.")
+	case n.person:
+		return nil
+	case p.OrgID == "" && p.OrgProblem != nil:
+		return p.OrgProblem // a person who is not (or not clearly) in an organization
 	case !p.Role.Allows(n.role):
 		return catalog.Errorf(catalog.EFORBIDDEN, "This needs the %s role; the credential has %s.", n.role, p.Role)
 	}

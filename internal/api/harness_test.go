@@ -15,6 +15,7 @@ import (
 	"github.com/dataxpipe/catalog/internal/api"
 	"github.com/dataxpipe/catalog/internal/auth"
 	"github.com/dataxpipe/catalog/internal/catalog"
+	"github.com/dataxpipe/catalog/internal/oidctest"
 	"github.com/dataxpipe/catalog/internal/sqlstore"
 	"github.com/dataxpipe/catalog/internal/sqlstore/sqlstoretest"
 )
@@ -36,6 +37,7 @@ type env struct {
 	srv   *api.Server
 	clock *clock
 	logs  *bytes.Buffer
+	iss   *oidctest.Issuer // set by enablePeople
 }
 
 func newEnv(t *testing.T, db *sqlstore.DB) *env {

@@ -23,6 +23,9 @@ type matrixCase struct {
 	// object the path names in organization A and reports whether that
 	// object is still unchanged afterwards.
 	fill func(f *fixture, path string) (string, func() bool)
+	// wantPerson, when set, is what every person of organization A gets
+	// (routes for people only, such as signup).
+	wantPerson *int
 }
 
 // matrix covers every route of the server. A route missing here fails
@@ -32,6 +35,12 @@ var matrix = map[string]matrixCase{
 	"GET /readyz":  {want: [6]int{200, 200, 200, 200, 200, 200}},
 	"GET /metrics": {want: [6]int{200, 200, 200, 200, 200, 200}},
 
+	"POST /api/v1/organizations/": {body: func(f *fixture) string { return fmt.Sprintf(`{"slug":"signup-%d","name":"S"}`, f.next()) },
+		want: [6]int{401, 403, 403, 403, 403, 403}, wantPerson: intp(201)},
+	"GET /api/v1/members/":                        {want: [6]int{401, 200, 403, 403, 200, 200}},
+	"POST /api/v1/members/":                       {body: func(f *fixture) string { return fmt.Sprintf(`{"email":"m%d@x.io"}`, f.next()) }, want: [6]int{401, 201, 403, 403, 201, 201}},
+	"PATCH /api/v1/members/{id}":                  {body: func(*fixture) string { return `{"role":"viewer"}` }, want: [6]int{401, 404, 403, 403, 200, 404}, fill: fillMember},
+	"DELETE /api/v1/members/{id}":                 {want: [6]int{401, 404, 403, 403, 204, 404}, fill: fillMember},
 	"GET /api/v1/organizations/me":                {want: [6]int{401, 200, 200, 200, 200, 200}},
 	"POST /api/v1/admin/organizations/":           {body: func(f *fixture) string { return fmt.Sprintf(`{"slug":"new-%d","name":"N"}`, f.next()) }, want: [6]int{401, 403, 403, 403, 403, 201}},
 	"GET /api/v1/admin/organizations/":            {want: [6]int{401, 403, 403, 403, 403, 200}},
@@ -80,8 +89,42 @@ func (f *fixture) fill(path string) (string, func() bool) {
 	return path, still
 }
 
+// caller is one point of view: an API key or a person's token (naming its
+// organization, as the UI does: signup gives people a second one), and
+// which column of a case's expectations applies to it.
+type caller struct {
+	name, key, token, org string
+	want                  func(c matrixCase) int
+}
+
+// callers lists the six key views of want plus people, whose expectations
+// follow the key of the same role (an owner as an admin; another org's
+// person as another org's key) unless a case sets wantPerson (routes for
+// people only, where any person is alike).
+func matrixCallers(f *fixture, people map[string]string) []caller {
+	var cs []caller
+	for i, v := range views {
+		cs = append(cs, caller{name: v, key: f.keys[i], want: func(c matrixCase) int { return c.want[i] }})
+	}
+	for i, role := range []string{"viewer", "member", "admin", "owner", "other-org admin"} {
+		col := []int{2, 3, 4, 4, 1}[i]
+		org := "org-a"
+		if role == "other-org admin" {
+			org = "org-b"
+		}
+		cs = append(cs, caller{name: "person " + role, token: people[role], org: org, want: func(c matrixCase) int {
+			if c.wantPerson != nil {
+				return *c.wantPerson
+			}
+			return c.want[col]
+		}})
+	}
+	return cs
+}
+
 func TestAuthorizationMatrix(t *testing.T) {
 	e := sqliteEnv(t)
+	e.enablePeople()
 	f := &fixture{e: e}
 	var adminA, adminB string
 	f.slug, adminA = e.newOrg("org-a", catalog.PlanBusiness)
@@ -89,6 +132,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 	viewer, _ := e.newKey(adminA, "viewer")
 	member, _ := e.newKey(adminA, "member")
 	f.keys = [6]string{"", adminB, viewer, member, adminA, "platform-key"}
+	people := map[string]string{"other-org admin": e.person(t, adminB, "sub-b", "b@b.io", catalog.RoleAdmin)}
+	for _, role := range []catalog.Role{catalog.RoleViewer, catalog.RoleMember, catalog.RoleAdmin, catalog.RoleOwner} {
+		people[string(role)] = e.person(t, adminA, "sub-"+string(role), string(role)+"@a.io", role)
+	}
 
 	for _, rt := range e.srv.Routes() {
 		pattern := rt.Method + " " + strings.ReplaceAll(rt.Path, "{version}", "{ver}")
@@ -97,7 +144,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Errorf("route %s is not in the authorization matrix; add it", pattern)
 			continue
 		}
-		for i, view := range views {
+		for _, who := range matrixCallers(f, people) {
 			fill := c.fill
 			if fill == nil {
 				fill = (*fixture).fill
@@ -107,12 +154,17 @@ func TestAuthorizationMatrix(t *testing.T) {
 			if c.body != nil {
 				body = c.body(f)
 			}
-			res := e.do(rt.Method, path, f.keys[i], body)
-			if res.Code != c.want[i] {
-				t.Errorf("%s as %s: status %d, want %d; body %s", pattern, view, res.Code, c.want[i], res.Body.String())
+			var res response
+			if who.token != "" {
+				res = e.asPerson(rt.Method, path, who.token, who.org, body)
+			} else {
+				res = e.do(rt.Method, path, who.key, body)
 			}
-			if view == "other-org admin" && !stillThere() {
-				t.Errorf("%s as another org's admin changed organization A's object", pattern)
+			if want := who.want(c); res.Code != want {
+				t.Errorf("%s as %s: status %d, want %d; body %s", pattern, who.name, res.Code, want, res.Body.String())
+			}
+			if strings.HasPrefix(who.name, "other-org") && !stillThere() {
+				t.Errorf("%s as %s changed organization A's object", pattern, who.name)
 			}
 		}
 	}
@@ -120,6 +172,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Errorf("matrix has %d entries for %d routes; remove the stale ones", len(matrix), len(e.srv.Routes()))
 	}
 }
+
+// fillMember invites a fresh member into organization A.
+func fillMember(f *fixture, path string) (string, func() bool) {
+	email := fmt.Sprintf("victim%d@a.io", f.next())
+	m := f.e.do("POST", "/api/v1/members/", f.keys[4], `{"email":"`+email+`","role":"member"}`).expect(201).json()
+	id := m["id"].(string)
+	return strings.Replace(path, "{id}", id, 1), func() bool {
+		return strings.Contains(f.e.do("GET", "/api/v1/members/?limit=500", f.keys[4], "").Body.String(), `"id":"`+id+`","email":"`+email+`","subject":null,"role":"member"`)
+	}
+}
+
+func intp(n int) *int { return &n }
 
 // TestCrossOrgInvisible checks that lists never show another org's objects.
 func TestCrossOrgInvisible(t *testing.T) {

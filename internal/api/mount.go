@@ -14,6 +14,7 @@ type need struct {
 	public    bool
 	unmetered bool
 	platform  bool
+	person    bool // any person signed in with OIDC, with or without an organization
 	role      catalog.Role
 }
 
@@ -31,7 +32,7 @@ func (s *Server) mount(mux *http.ServeMux) {
 	paths := http.NewServeMux() // path-only patterns, to tell 405 from 404
 	allowed := map[string][]string{}
 	for _, rt := range s.routes {
-		if !rt.need.public && !rt.need.platform && !rt.need.role.Valid() {
+		if !rt.need.public && !rt.need.platform && !rt.need.person && !rt.need.role.Valid() {
 			panic("route " + rt.method + " " + rt.path + " declares no access rule")
 		}
 		h := s.guard(rt)

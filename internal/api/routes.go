@@ -7,13 +7,14 @@ import "github.com/dataxpipe/catalog/internal/catalog"
 // Paths ending in "/" are collections and also answer without the slash.
 func (s *Server) apiRoutes() []route {
 	viewer, member, admin := need{role: catalog.RoleViewer}, need{role: catalog.RoleMember}, need{role: catalog.RoleAdmin}
-	platform, probe := need{platform: true}, need{public: true, unmetered: true}
+	platform, probe, person := need{platform: true}, need{public: true, unmetered: true}, need{person: true}
 	routes := []route{
 		{"GET", "/healthz", probe, s.healthz},
 		{"GET", "/readyz", probe, s.readyz},
 		{"GET", "/metrics", probe, s.serveMetrics},
 
 		{"GET", "/api/v1/organizations/me", viewer, s.getMyOrg},
+		{"POST", "/api/v1/organizations/", person, s.signup},
 		{"POST", "/api/v1/admin/organizations/", platform, s.createOrg},
 		{"GET", "/api/v1/admin/organizations/", platform, s.listOrgs},
 		{"PATCH", "/api/v1/admin/organizations/{slug}", platform, s.updateOrg},
@@ -23,6 +24,10 @@ func (s *Server) apiRoutes() []route {
 		{"DELETE", "/api/v1/api-keys/{id}", admin, s.revokeKey},
 		{"POST", "/api/v1/api-keys/{id}/rotate", admin, s.rotateKey},
 		{"GET", "/api/v1/audit-events/", admin, s.listAuditEvents},
+		{"GET", "/api/v1/members/", admin, s.listMembers},
+		{"POST", "/api/v1/members/", admin, s.addMember},
+		{"PATCH", "/api/v1/members/{id}", admin, s.updateMember},
+		{"DELETE", "/api/v1/members/{id}", admin, s.removeMember},
 
 		{"POST", "/api/v1/pipelines/", member, s.registerPipeline},
 		{"GET", "/api/v1/pipelines/", viewer, s.listPipelines},
@@ -42,7 +47,7 @@ func (s *Server) apiRoutes() []route {
 func (s *Server) Routes() []RouteInfo {
 	out := make([]RouteInfo, len(s.routes))
 	for i, rt := range s.routes {
-		out[i] = RouteInfo{Method: rt.method, Path: rt.path, Public: rt.need.public, Platform: rt.need.platform, Role: rt.need.role}
+		out[i] = RouteInfo{Method: rt.method, Path: rt.path, Public: rt.need.public, Platform: rt.need.platform, Person: rt.need.person, Role: rt.need.role}
 	}
 	return out
 }
@@ -51,5 +56,6 @@ func (s *Server) Routes() []RouteInfo {
 type RouteInfo struct {
 	Method, Path     string
 	Public, Platform bool
+	Person           bool
 	Role             catalog.Role
 }

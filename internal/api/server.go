@@ -19,6 +19,8 @@ type Store interface {
 	catalog.APIKeyService
 	catalog.PipelineService
 	catalog.AuditService
+	catalog.MemberService
+	catalog.PeopleService
 	runStore     // runs and check results (runs.go)
 	graphStore   // connections, datasets and lineage (graph.go)
 	billingStore // Stripe customers and subscription state (billing.go)

@@ -34,6 +34,7 @@ type Authenticator struct {
 	logger   *slog.Logger
 	Now      func() time.Time
 	scaffold map[string]scaffoldKey
+	people   *people
 	devOrg   *catalog.Org
 
 	mu      sync.Mutex
@@ -109,9 +110,12 @@ func (a *Authenticator) Forget(hash string) {
 	a.mu.Unlock()
 }
 
-// ForgetOrg evicts every cached key of an organization, so a plan change
-// reaches its keys at once on this instance.
+// ForgetOrg evicts every cached key and person of an organization, so a
+// plan or membership change reaches them at once on this instance.
 func (a *Authenticator) ForgetOrg(orgID string) {
+	if a.people != nil {
+		a.people.forgetIn(orgID)
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for h, c := range a.cache {

@@ -10,8 +10,12 @@ type Principal struct {
 	Plan    string
 	Role    Role
 	// Exactly one of KeyID and UserID is set for an authenticated caller.
-	KeyID  string
-	UserID string
+	KeyID     string
+	UserID    string
+	UserEmail string // a person's email, for signup
+	// OrgProblem says why a person has no organization for this request
+	// (not a member: ENOTFOUND; several and none named: EMALFORMED).
+	OrgProblem error
 	// PlatformAdmin may use the admin API (create organizations, change plans).
 	PlatformAdmin bool
 	// IP and RequestID are recorded in audit events.

@@ -27,18 +27,7 @@ func (db *DB) CreateOrg(ctx context.Context, org *catalog.Org, key *catalog.APIK
 		return err
 	}
 	defer tx.Rollback()
-	if org.ID == "" {
-		org.ID = catalog.NewID("org")
-	}
-	org.CreatedAt, org.UpdatedAt = tx.now, tx.now
-	_, err = tx.exec(ctx, `INSERT INTO organizations (id, slug, name, plan, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		org.ID, org.Slug, org.Name, org.Plan, ts(tx.now), ts(tx.now))
-	if err = translate(err); errors.Is(err, errUnique) {
-		return catalog.Errorf(catalog.ECONFLICT, "The slug %q is taken; choose another.", org.Slug)
-	} else if err != nil {
-		return fmt.Errorf("insert organization: %w", err)
-	}
-	if err := tx.audit(ctx, org.ID, catalog.AuditOrgCreated, org.Slug); err != nil {
+	if err := tx.createOrg(ctx, org); err != nil {
 		return err
 	}
 	if key != nil {
@@ -48,6 +37,22 @@ func (db *DB) CreateOrg(ctx context.Context, org *catalog.Org, key *catalog.APIK
 		}
 	}
 	return tx.commit()
+}
+
+// createOrg inserts org, audited as organization.created.
+func (tx *Tx) createOrg(ctx context.Context, org *catalog.Org) error {
+	if org.ID == "" {
+		org.ID = catalog.NewID("org")
+	}
+	org.CreatedAt, org.UpdatedAt = tx.now, tx.now
+	_, err := tx.exec(ctx, `INSERT INTO organizations (id, slug, name, plan, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		org.ID, org.Slug, org.Name, org.Plan, ts(tx.now), ts(tx.now))
+	if err = translate(err); errors.Is(err, errUnique) {
+		return catalog.Errorf(catalog.ECONFLICT, "The slug %q is taken; choose another.", org.Slug)
+	} else if err != nil {
+		return fmt.Errorf("insert organization: %w", err)
+	}
+	return tx.audit(ctx, org.ID, catalog.AuditOrgCreated, org.Slug)
 }
 
 // FindOrgByID returns the organization with id.
