@@ -1,5 +1,6 @@
 // Command dxp is the DataXPipe Catalog in one binary: the server (serve,
-// migrate) and client commands for CI/CD.
+// migrate) and client commands for CI/CD (spec, pipelines, plan, keys,
+// runs, checks, lineage; the command table is in cli_commands.go).
 package main
 
 import (
@@ -9,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 )
 
@@ -35,7 +37,7 @@ func (e usageError) Error() string { return e.msg }
 // can run it in-process.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usage())
 		return usageError{"no command given"}
 	}
 	switch args[0] {
@@ -44,20 +46,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "migrate":
 		return migrate(ctx, args[1:], getenv, stdout)
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		if len(args) > 1 && isGroup(args[1]) {
+			// "dxp help keys rotate" is "dxp keys rotate --help".
+			return runClient(ctx, append(slices.Clone(args[1:]), "--help"), &cli{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr})
+		}
+		fmt.Fprint(stdout, usage())
 		return nil
-	default:
-		fmt.Fprint(stderr, usage)
-		return usageError{fmt.Sprintf("unknown command %q", args[0])}
 	}
+	if isGroup(args[0]) {
+		return runClient(ctx, args, &cli{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr})
+	}
+	fmt.Fprint(stderr, usage())
+	return usageError{fmt.Sprintf("unknown command %q", args[0])}
 }
-
-const usage = `dxp — the DataXPipe Catalog
-
-Server:
-  dxp serve [--migrate]     run the API server (DATAXPIPE_ADDR, default :8000)
-  dxp migrate [status]      apply (or list) database migrations
-
-Configuration comes from DATAXPIPE_* variables; see README.md.
-Exit status: 0 ok, 1 failure, 2 usage.
-`
