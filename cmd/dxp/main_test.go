@@ -127,7 +127,7 @@ func TestServe_PostgresRefusesOutdatedSchema(t *testing.T) {
 		t.Fatalf("serve on an empty Postgres schema: %v; want a refusal naming dxp migrate", err)
 	}
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"migrate"}, getenv, nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "applied: 0001_core.sql") {
+	if err := run(context.Background(), []string{"migrate"}, getenv, nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "shared: applied: 0001_core.sql") {
 		t.Fatalf("migrate: %v\n%s", err, out.String())
 	}
 	out.Reset()

@@ -9,39 +9,74 @@ import (
 	"github.com/dataxpipe/catalog/internal/sqlstore"
 )
 
-// migrate applies pending migrations, or lists them with "status".
+// migrate applies pending migrations to the shared store and every
+// dedicated tenant store, or lists them with "status".
 func migrate(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	if len(args) > 1 || (len(args) == 1 && args[0] != "status") {
 		return usageError{"usage: dxp migrate [status]"}
 	}
+	status := len(args) == 1
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return err
 	}
-	db, err := sqlstore.Open(ctx, cfg.DB, sqlstore.Options{PoolMin: cfg.PGPoolMin, PoolMax: cfg.PGPoolMax})
+	tenants, err := loadTenants(cfg)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if len(args) == 1 {
-		pending, err := db.Pending(ctx)
+	if err := migrateStore(ctx, cfg, "shared", cfg.DB, "", status, stdout); err != nil {
+		return err
+	}
+	for _, t := range tenants {
+		if err := migrateStore(ctx, cfg, t.Host, t.DSN(cfg.DB), t.Schema, status, stdout); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// migrateStore migrates (or reports on) one store; schema, when set, is
+// created in the shared database first.
+func migrateStore(ctx context.Context, cfg config.Config, name, dsn, schema string, status bool, stdout io.Writer) error {
+	opts := sqlstore.Options{PoolMin: cfg.PGPoolMin, PoolMax: cfg.PGPoolMax}
+	if schema != "" && !status {
+		shared, err := sqlstore.Open(ctx, cfg.DB, opts)
 		if err != nil {
 			return err
 		}
+		err = shared.EnsureSchema(ctx, schema)
+		shared.Close()
+		if err != nil {
+			return err
+		}
+	}
+	db, err := sqlstore.Open(ctx, dsn, opts)
+	if err != nil {
+		return fmt.Errorf("store %s: %w", name, err)
+	}
+	defer db.Close()
+	if status {
+		pending, err := db.Pending(ctx)
+		if err != nil {
+			return fmt.Errorf("store %s: %w", name, err)
+		}
 		if len(pending) == 0 {
-			fmt.Fprintln(stdout, "schema is current")
+			fmt.Fprintf(stdout, "%s: schema is current\n", name)
 		}
 		for _, m := range pending {
-			fmt.Fprintln(stdout, "pending:", m)
+			fmt.Fprintf(stdout, "%s: pending: %s\n", name, m)
 		}
 		return nil
 	}
 	ran, err := db.Migrate(ctx)
 	for _, m := range ran {
-		fmt.Fprintln(stdout, "applied:", m)
+		fmt.Fprintf(stdout, "%s: applied: %s\n", name, m)
 	}
 	if err == nil && len(ran) == 0 {
-		fmt.Fprintln(stdout, "schema is current")
+		fmt.Fprintf(stdout, "%s: schema is current\n", name)
 	}
-	return err
+	if err != nil {
+		return fmt.Errorf("store %s: %w", name, err)
+	}
+	return nil
 }

@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dataxpipe/catalog/internal/api"
-	"github.com/dataxpipe/catalog/internal/auth"
 	"github.com/dataxpipe/catalog/internal/catalog"
 	"github.com/dataxpipe/catalog/internal/config"
 	"github.com/dataxpipe/catalog/internal/oidc"
@@ -40,48 +38,36 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, cfg, secretKey, *runMigrations, logger)
+	tenants, err := loadTenants(cfg) // serve_tenants.go
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	billing, err := newBilling(cfg, db, logger) // serve_billing.go
-	if err != nil {
-		return err
-	}
-
-	authn := auth.NewAuthenticator(db, logger)
-	if cfg.Development() {
-		dev, err := ensureDevOrg(ctx, db)
-		if err != nil {
-			return err
-		}
-		authn.EnableScaffold(dev)
-		logger.Warn("development mode: scaffold keys platform-key, admin-key and dev-key act in organization dev; set DATAXPIPE_ENV=production to turn them off")
-	}
-	if cfg.OIDCIssuer != "" {
-		v, err := oidc.New(ctx, oidc.Config{Issuer: cfg.OIDCIssuer, Audience: cfg.OIDCAudience})
-		if err != nil {
-			return fmt.Errorf("OIDC sign-in (DATAXPIPE_OIDC_ISSUER): %w", err)
-		}
-		authn.EnablePeople(v, db, cfg.PlatformAdmins)
-		logger.Info("OIDC sign-in on", "issuer", cfg.OIDCIssuer, "audience", cfg.OIDCAudience, "platform_admins", len(cfg.PlatformAdmins))
-	}
-	bg, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
-	flushed := make(chan struct{})
-	go func() { authn.Run(bg, 15*time.Second); close(flushed) }()
-	defer func() { stopBackground(); <-flushed }()
-
-	metrics := prometheus.NewRegistry()
-	rateLimit, closeRateLimit, err := newRateLimit(cfg, logger, metrics) // serve_ratelimit.go
+	w := &wiring{cfg: cfg, logger: logger, secretKey: secretKey, migrate: *runMigrations, metrics: prometheus.NewRegistry()}
+	var closeRateLimit func()
+	w.rateLimit, closeRateLimit, err = newRateLimit(cfg, logger, w.metrics) // serve_ratelimit.go
 	if err != nil {
 		return err
 	}
 	defer closeRateLimit()
+	if cfg.OIDCIssuer != "" {
+		w.verifier, err = oidc.New(ctx, oidc.Config{Issuer: cfg.OIDCIssuer, Audience: cfg.OIDCAudience})
+		if err != nil {
+			return fmt.Errorf("OIDC sign-in (DATAXPIPE_OIDC_ISSUER): %w", err)
+		}
+		logger.Info("OIDC sign-in on", "issuer", cfg.OIDCIssuer, "audience", cfg.OIDCAudience, "platform_admins", len(cfg.PlatformAdmins))
+	}
+	handler, stores, err := w.storesHandler(ctx, tenants)
+	defer func() {
+		for _, st := range stores {
+			st.close()
+		}
+	}()
+	if err != nil {
+		return err
+	}
 
 	srv := &http.Server{
-		Handler: api.NewServer(api.Options{Store: db, Auth: authn, Logger: logger, Billing: billing,
-			RateLimit: rateLimit, Metrics: metrics}),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
