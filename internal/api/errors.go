@@ -21,6 +21,7 @@ var statusOf = map[string]int{
 	catalog.EINVALID:         http.StatusUnprocessableEntity,
 	catalog.ERATELIMIT:       http.StatusTooManyRequests,
 	catalog.EUNAVAILABLE:     http.StatusServiceUnavailable,
+	"billing_not_configured": http.StatusServiceUnavailable,
 	catalog.EINTERNAL:        http.StatusInternalServerError,
 }
 

@@ -7,21 +7,25 @@ import (
 	"github.com/dataxpipe/catalog/internal/catalog"
 )
 
-// lockOrg reads the caller's organization and, on Postgres, locks its row
-// until the transaction ends. Every registration that counts against a plan
-// limit takes this lock first, so count-then-insert cannot race. (On SQLite
-// the immediate transaction already holds the database write lock.)
+// lockOrg reads an organization and, on Postgres, locks its row until the
+// transaction ends and makes the transaction act in it. Every registration
+// that counts against a plan limit takes this lock first, so
+// count-then-insert cannot race. (On SQLite the immediate transaction
+// already holds the database write lock.)
 func (tx *Tx) lockOrg(ctx context.Context, orgID string) (*catalog.Org, error) {
 	o, err := scanOrg(tx.queryRow(ctx, `SELECT `+orgColumns+` FROM organizations WHERE id = ?`+tx.forUpdate(), orgID))
 	if err != nil {
 		return nil, notFound(err, "No organization %q.", orgID)
 	}
-	return o, nil
+	// Platform paths (webhooks, admin) learn the organization here; row-level
+	// security must act in it from now on.
+	return o, tx.setOrg(ctx, orgID)
 }
 
 // limitCounts are the queries that count a resource against its limit.
 var limitCounts = map[string]string{
-	"pipelines": `SELECT COUNT(*) FROM pipelines WHERE organization_id = ?`,
+	"pipelines":   `SELECT COUNT(*) FROM pipelines WHERE organization_id = ?`,
+	"connections": `SELECT COUNT(*) FROM connections WHERE organization_id = ?`,
 }
 
 // checkLimit refuses one more of resource when the plan's limit is reached.

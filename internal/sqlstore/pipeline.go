@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -82,6 +81,6 @@ func (db *DB) DeletePipeline(ctx context.Context, name string) error {
 // querier is what both *DB and *Tx offer for reads, so a read helper serves
 // inside and outside transactions.
 type querier interface {
-	queryRow(ctx context.Context, q string, args ...any) *sql.Row
-	query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	queryRow(ctx context.Context, q string, args ...any) *Row
+	query(ctx context.Context, q string, args ...any) (*Rows, error)
 }

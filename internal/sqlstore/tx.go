@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/dataxpipe/catalog/internal/catalog"
 )
 
 // Tx is a transaction with its time fixed at the start.
@@ -14,35 +16,53 @@ type Tx struct {
 	now time.Time
 }
 
-// begin starts a read-write transaction.
+// begin starts a read-write transaction acting in the context's
+// organization (see setOrg).
 func (db *DB) begin(ctx context.Context) (*Tx, error) {
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", translate(err))
 	}
-	return &Tx{Tx: tx, db: db, now: db.now()}, nil
+	t := &Tx{Tx: tx, db: db, now: db.now()}
+	if orgID := catalog.OrgIDFromContext(ctx); orgID != "" {
+		if err := t.setOrg(ctx, orgID); err != nil {
+			tx.Rollback()
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// setOrg tells Postgres row-level security which organization this
+// transaction acts in. set_config(..., true) lasts until the transaction
+// ends, so a pooled connection never carries one tenant into the next
+// request (a session-wide SET would). Platform paths call it once they know
+// the organization. SQLite has no row-level security.
+func (tx *Tx) setOrg(ctx context.Context, orgID string) error {
+	if tx.db.engine != Postgres {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT set_config('app.org_id', $1, true)`, orgID); err != nil {
+		return fmt.Errorf("set organization: %w", err)
+	}
+	return nil
 }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	return tx.ExecContext(ctx, tx.db.rebind(q), args...)
 }
 
-func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return tx.QueryContext(ctx, tx.db.rebind(q), args...)
+func (tx *Tx) query(ctx context.Context, q string, args ...any) (*Rows, error) {
+	rows, err := tx.QueryContext(ctx, tx.db.rebind(q), args...)
+	if err != nil {
+		return nil, err
+	}
+	return &Rows{Rows: rows}, nil
 }
 
-func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return tx.QueryRowContext(ctx, tx.db.rebind(q), args...)
-}
-
-// Reads outside a transaction: on SQLite an immediate transaction would take
-// the write lock, so plain reads go straight to the pool.
-func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return db.sql.QueryContext(ctx, db.rebind(q), args...)
-}
-
-func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return db.sql.QueryRowContext(ctx, db.rebind(q), args...)
+func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *Row {
+	rows, err := tx.query(ctx, q, args...)
+	return &Row{rows: rows, err: err}
 }
 
 // commit commits tx, translating driver errors.
