@@ -127,9 +127,11 @@ func TestServe_PostgresRefusesOutdatedSchema(t *testing.T) {
 		t.Fatalf("serve on an empty Postgres schema: %v; want a refusal naming dxp migrate", err)
 	}
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"migrate"}, getenv, nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "shared: applied: 0001_core.sql") {
+	if err := run(context.Background(), []string{"migrate", "--app-role", sqlstoretest.AppRole}, getenv, nil, &out, io.Discard); err != nil ||
+		!strings.Contains(out.String(), "shared: applied: 0001_core.sql") || !strings.Contains(out.String(), "shared: granted "+sqlstoretest.AppRole) {
 		t.Fatalf("migrate: %v\n%s", err, out.String())
 	}
+	env["DATAXPIPE_DB"] = sqlstoretest.AsRole(dsn, sqlstoretest.AppRole) // the server connects as the application role
 	out.Reset()
 	if err := run(context.Background(), []string{"migrate", "status"}, getenv, nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "schema is current") {
 		t.Fatalf("migrate status: %v\n%s", err, out.String())

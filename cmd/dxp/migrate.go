@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 
@@ -12,8 +13,15 @@ import (
 // migrate applies pending migrations to the shared store and every
 // dedicated tenant store, or lists them with "status".
 func migrate(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	appRole := fs.String("app-role", "", "Postgres: create this login role (no superuser, no BYPASSRLS) and grant it what the server needs")
+	if err := fs.Parse(args); err != nil {
+		return usageError{"usage: dxp migrate [--app-role NAME] [status]"}
+	}
+	args = fs.Args()
 	if len(args) > 1 || (len(args) == 1 && args[0] != "status") {
-		return usageError{"usage: dxp migrate [status]"}
+		return usageError{"usage: dxp migrate [--app-role NAME] [status]"}
 	}
 	status := len(args) == 1
 	cfg, err := config.Load(getenv)
@@ -24,11 +32,11 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	if err := migrateStore(ctx, cfg, "shared", cfg.DB, "", status, stdout); err != nil {
+	if err := migrateStore(ctx, cfg, "shared", cfg.DB, "", *appRole, status, stdout); err != nil {
 		return err
 	}
 	for _, t := range tenants {
-		if err := migrateStore(ctx, cfg, t.Host, t.DSN(cfg.DB), t.Schema, status, stdout); err != nil {
+		if err := migrateStore(ctx, cfg, t.Host, t.DSN(cfg.DB), t.Schema, *appRole, status, stdout); err != nil {
 			return err
 		}
 	}
@@ -37,7 +45,7 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 
 // migrateStore migrates (or reports on) one store; schema, when set, is
 // created in the shared database first.
-func migrateStore(ctx context.Context, cfg config.Config, name, dsn, schema string, status bool, stdout io.Writer) error {
+func migrateStore(ctx context.Context, cfg config.Config, name, dsn, schema, appRole string, status bool, stdout io.Writer) error {
 	opts := sqlstore.Options{PoolMin: cfg.PGPoolMin, PoolMax: cfg.PGPoolMax}
 	if schema != "" && !status {
 		shared, err := sqlstore.Open(ctx, cfg.DB, opts)
@@ -77,6 +85,12 @@ func migrateStore(ctx context.Context, cfg config.Config, name, dsn, schema stri
 	}
 	if err != nil {
 		return fmt.Errorf("store %s: %w", name, err)
+	}
+	if appRole != "" {
+		if err := db.GrantAppRole(ctx, appRole); err != nil {
+			return fmt.Errorf("store %s: %w", name, err)
+		}
+		fmt.Fprintf(stdout, "%s: granted %s\n", name, appRole)
 	}
 	return nil
 }

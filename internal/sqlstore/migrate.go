@@ -51,7 +51,7 @@ func (db *DB) Pending(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	applied, err := db.applied(ctx)
+	applied, err := db.appliedSoFar(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -67,6 +67,24 @@ func (db *DB) Pending(ctx context.Context) ([]string, error) {
 func (db *DB) applied(ctx context.Context) (map[int]bool, error) {
 	if _, err := db.sql.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	return db.appliedSoFar(ctx)
+}
+
+// appliedSoFar reads the applied versions without creating anything, so the
+// application role (which may not create tables) can check the schema; a
+// missing table means nothing is applied.
+func (db *DB) appliedSoFar(ctx context.Context) (map[int]bool, error) {
+	var exists bool
+	q := `SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations')`
+	if db.engine == Postgres {
+		q = `SELECT to_regclass('schema_migrations') IS NOT NULL`
+	}
+	if err := db.sql.QueryRowContext(ctx, q).Scan(&exists); err != nil {
+		return nil, fmt.Errorf("find schema_migrations: %w", err)
+	}
+	if !exists {
+		return map[int]bool{}, nil
 	}
 	rows, err := db.sql.QueryContext(ctx, `SELECT version FROM schema_migrations`)
 	if err != nil {
@@ -101,6 +119,9 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 		if did {
 			ran = append(ran, m.name)
 		}
+	}
+	if db.engine == Postgres {
+		return ran, db.enforceRLS(ctx)
 	}
 	return ran, nil
 }

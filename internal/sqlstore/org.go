@@ -44,6 +44,9 @@ func (tx *Tx) createOrg(ctx context.Context, org *catalog.Org) error {
 	if org.ID == "" {
 		org.ID = catalog.NewID("org")
 	}
+	if err := tx.setOrg(ctx, org.ID); err != nil { // its first key and audit rows belong to it
+		return err
+	}
 	org.CreatedAt, org.UpdatedAt = tx.now, tx.now
 	_, err := tx.exec(ctx, `INSERT INTO organizations (id, slug, name, plan, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		org.ID, org.Slug, org.Name, org.Plan, ts(tx.now), ts(tx.now))
@@ -112,6 +115,9 @@ func (db *DB) UpdateOrg(ctx context.Context, slug string, upd catalog.OrgUpdate)
 	if err != nil {
 		return nil, notFound(err, "No organization %q.", slug)
 	}
+	if err := tx.setOrg(ctx, o.ID); err != nil { // the audit rows belong to it
+		return nil, err
+	}
 	name, plan := o.Name, o.Plan
 	if upd.Name != nil {
 		name = *upd.Name
@@ -152,6 +158,7 @@ func (tx *Tx) setOrgPlan(ctx context.Context, o *catalog.Org, name, plan string,
 
 // OrgUsage counts an organization's pipelines and connections.
 func (db *DB) OrgUsage(ctx context.Context, orgID string) (catalog.Usage, error) {
+	ctx = actingIn(ctx, orgID)
 	var u catalog.Usage
 	err := db.queryRow(ctx, `SELECT COUNT(*) FROM pipelines WHERE organization_id = ?`, orgID).Scan(&u.Pipelines)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {

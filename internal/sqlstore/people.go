@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"sort"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
 )
@@ -28,7 +29,7 @@ func (db *DB) SignIn(ctx context.Context, u *catalog.User) ([]catalog.Membership
 			return nil, err
 		}
 	}
-	ms, err := memberships(ctx, tx, u.ID)
+	ms, err := tx.memberships(ctx, u.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -38,6 +39,12 @@ func (db *DB) SignIn(ctx context.Context, u *catalog.User) ([]catalog.Membership
 // bindInvitations gives the user every pending invitation to their email,
 // except in organizations where they already are a member.
 func (tx *Tx) bindInvitations(ctx context.Context, u *catalog.User) error {
+	if tx.db.engine == Postgres { // the reviewed cross-tenant path (migration 0006)
+		if _, err := tx.exec(ctx, `SELECT dxp_platform_bind_invitations(?, ?)`, u.ID, u.Email); err != nil {
+			return fmt.Errorf("bind invitations: %w", err)
+		}
+		return nil
+	}
 	_, err := tx.exec(ctx, `UPDATE members SET user_id = ?
 		WHERE user_id IS NULL AND email = ?
 		  AND organization_id IN (SELECT organization_id FROM member_directory WHERE email = ? AND user_id IS NULL)
@@ -54,29 +61,43 @@ func (tx *Tx) bindInvitations(ctx context.Context, u *catalog.User) error {
 	return nil
 }
 
-func memberships(ctx context.Context, q querier, userID string) ([]catalog.Membership, error) {
-	rows, err := q.query(ctx, `SELECT d.member_id, m.role, o.id, o.slug, o.name, o.plan, COALESCE(o.stripe_customer_id, ''),
-		       COALESCE(o.subscription_status, ''), o.created_at, o.updated_at
-		FROM member_directory d
-		JOIN members m ON m.organization_id = d.organization_id AND m.id = d.member_id
-		JOIN organizations o ON o.id = d.organization_id
-		WHERE d.user_id = ? ORDER BY o.slug`, userID)
+// memberships lists the user's organizations with their roles. The
+// member rows come through the platform path; organizations are not tenant
+// rows.
+func (tx *Tx) memberships(ctx context.Context, userID string) ([]catalog.Membership, error) {
+	q := `SELECT d.organization_id, d.member_id, m.role FROM member_directory d
+		JOIN members m ON m.organization_id = d.organization_id AND m.id = d.member_id WHERE d.user_id = ?`
+	if tx.db.engine == Postgres {
+		q = `SELECT org_id, member_id, member_role FROM dxp_platform_memberships(?)`
+	}
+	rows, err := tx.query(ctx, q, userID)
 	if err != nil {
 		return nil, fmt.Errorf("list memberships: %w", err)
 	}
-	defer rows.Close()
 	var out []catalog.Membership
+	var orgIDs []string
 	for rows.Next() {
 		var m catalog.Membership
-		m.Org = &catalog.Org{}
-		o := m.Org
-		if err := rows.Scan(&m.MemberID, &m.Role, &o.ID, &o.Slug, &o.Name, &o.Plan, &o.StripeCustomerID, &o.SubscriptionStatus,
-			timeCol{&o.CreatedAt}, timeCol{&o.UpdatedAt}); err != nil {
+		var orgID string
+		if err := rows.Scan(&orgID, &m.MemberID, &m.Role); err != nil {
+			rows.Close()
 			return nil, err
 		}
-		out = append(out, m)
+		out, orgIDs = append(out, m), append(orgIDs, orgID)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i, id := range orgIDs {
+		o, err := scanOrg(tx.queryRow(ctx, `SELECT `+orgColumns+` FROM organizations WHERE id = ?`, id))
+		if err != nil {
+			return nil, fmt.Errorf("membership organization: %w", err)
+		}
+		out[i].Org = o
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Org.Slug < out[j].Org.Slug })
+	return out, nil
 }
 
 // Signup creates an organization on the Free plan owned by u.

@@ -7,9 +7,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
 	"github.com/dataxpipe/catalog/internal/sqlstore"
@@ -32,19 +34,61 @@ func Each(t *testing.T, fn func(t *testing.T, db *sqlstore.DB)) {
 	}
 }
 
-// Open returns a migrated, empty store of engine, closed at cleanup.
+// AppRole is the role Postgres stores are used as in tests, as in
+// production: no superuser, no BYPASSRLS, so row-level security applies.
+const AppRole = "dataxpipe_app"
+
+// Open returns a migrated, empty store of engine, closed at cleanup. On
+// Postgres it is migrated as the owner and then opened as AppRole.
 func Open(t testing.TB, engine sqlstore.Engine) *sqlstore.DB {
 	t.Helper()
+	app, _ := OpenWithOwner(t, engine)
+	return app
+}
+
+// OpenWithOwner is Open that also returns the owner's connection to the
+// same store (the same *DB on SQLite), for tests that inspect raw rows.
+func OpenWithOwner(t testing.TB, engine sqlstore.Engine) (app, owner *sqlstore.DB) {
+	t.Helper()
 	dsn := DSN(t, engine)
-	db, err := sqlstore.Open(context.Background(), dsn, sqlstore.Options{PoolMax: 20})
-	if err != nil {
-		t.Fatalf("open %s: %v", engine, err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(context.Background()); err != nil {
+	owner = open(t, dsn)
+	if _, err := owner.Migrate(context.Background()); err != nil {
 		t.Fatalf("migrate %s: %v", engine, err)
 	}
+	if engine == sqlstore.SQLite {
+		return owner, owner
+	}
+	var err error
+	for try := 0; try < 5; try++ { // parallel test packages may grant at the same moment
+		if err = owner.GrantAppRole(context.Background(), AppRole); err == nil {
+			break
+		}
+		time.Sleep(time.Duration(50*(try+1)) * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("grant %s: %v", AppRole, err)
+	}
+	return open(t, AsRole(dsn, AppRole)), owner
+}
+
+func open(t testing.TB, dsn string) *sqlstore.DB {
+	t.Helper()
+	db, err := sqlstore.Open(context.Background(), dsn, sqlstore.Options{PoolMax: 20})
+	if err != nil {
+		t.Fatalf("open %s: %v", dsn, err)
+	}
+	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// AsRole rewrites a postgres:// DSN to log in as role (trust auth here).
+func AsRole(dsn, role string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn
+	}
+	u.User = url.User(role)
+	return u.String()
 }
 
 // DSN returns a DATAXPIPE_DB value for a fresh, empty database of engine: a
