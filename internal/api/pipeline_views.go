@@ -33,8 +33,8 @@ type pipelineSummary struct {
 type pipelineView struct {
 	pipelineSummary
 	definitionParts
-	LastRun *json.RawMessage `json:"last_run"`
-	Created *bool            `json:"created,omitempty"`
+	LastRun *runSummary `json:"last_run"` // only the single-pipeline read fills it
+	Created *bool       `json:"created,omitempty"`
 }
 
 func viewPipelineSummary(p *catalog.Pipeline) pipelineSummary {

@@ -90,7 +90,11 @@ func (s *Server) getPipeline(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return respond(w, http.StatusOK, viewPipeline(p))
+	v := viewPipeline(p)
+	if v.LastRun, err = s.lastRun(r.Context(), p.Name); err != nil {
+		return err
+	}
+	return respond(w, http.StatusOK, v)
 }
 
 func (s *Server) deletePipeline(w http.ResponseWriter, r *http.Request) error {

@@ -1,0 +1,126 @@
+package catalog
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Check result statuses.
+const (
+	CheckPassed  = "passed"
+	CheckFailed  = "failed"
+	CheckError   = "error"
+	CheckSkipped = "skipped"
+)
+
+// Check severities, as a pipeline definition declares them.
+const (
+	SeverityError = "error"
+	SeverityWarn  = "warn"
+)
+
+// Limits of check results.
+const (
+	MaxCheckBatch        = 500
+	MaxCheckIDLength     = 200
+	MaxCheckMessageBytes = 8 << 10
+	MaxCheckValueBytes   = 64 << 10 // each of observed_value and expected
+)
+
+// ValidCheckStatus reports whether s is a check result status.
+func ValidCheckStatus(s string) bool {
+	return s == CheckPassed || s == CheckFailed || s == CheckError || s == CheckSkipped
+}
+
+// ValidSeverity reports whether s is a check severity.
+func ValidSeverity(s string) bool { return s == SeverityError || s == SeverityWarn }
+
+// CheckResult is one recorded outcome of a data-quality check in a run.
+type CheckResult struct {
+	OrgID         string
+	ID            string // chk_...
+	RunID         string
+	PipelineName  string
+	CheckID       string
+	Status        string
+	Severity      string
+	ObservedValue json.RawMessage // any JSON value, nil for none
+	Expected      json.RawMessage
+	Message       string
+	ExecutedAt    time.Time
+	CreatedAt     time.Time
+}
+
+// CheckReport is one check result to record. Severity "" takes the check's
+// severity in the current definition of the run's pipeline, else error;
+// PipelineName "" takes the run's (a given one must match it); a nil
+// ExecutedAt is the time of recording.
+type CheckReport struct {
+	RunID, CheckID, Status, Severity, PipelineName string
+	ObservedValue, Expected                        json.RawMessage
+	Message                                        string
+	ExecutedAt                                     *time.Time
+}
+
+// Validate reports every problem of the report that needs no stored state.
+func (c CheckReport) Validate() []FieldError {
+	var errs []FieldError
+	add := func(field, format string, args ...any) {
+		errs = append(errs, FieldError{field, fmt.Sprintf(format, args...)})
+	}
+	if c.RunID == "" {
+		add("run_id", "run_id is required; name the run this check ran in.")
+	}
+	if c.CheckID == "" || len(c.CheckID) > MaxCheckIDLength {
+		add("check_id", "check_id is required, at most %d characters.", MaxCheckIDLength)
+	}
+	if !ValidCheckStatus(c.Status) {
+		add("status", "status must be one of passed, failed, error, skipped.")
+	}
+	if c.Severity != "" && !ValidSeverity(c.Severity) {
+		add("severity", "severity must be error or warn, or left out to take the pipeline definition's.")
+	}
+	if len(c.Message) > MaxCheckMessageBytes {
+		add("message", "message must be at most %d KiB.", MaxCheckMessageBytes>>10)
+	}
+	for i, v := range []json.RawMessage{c.ObservedValue, c.Expected} {
+		if len(v) > MaxCheckValueBytes || (v != nil && !json.Valid(v)) {
+			field := []string{"observed_value", "expected"}[i]
+			add(field, "%s must be a JSON value of at most %d KiB.", field, MaxCheckValueBytes>>10)
+		}
+	}
+	return errs
+}
+
+// CheckSummary counts a run's check results by status.
+type CheckSummary struct {
+	Total, Passed, Failed, Error, Skipped int
+}
+
+// CheckResultFilter narrows a check result list; Since bounds executed_at.
+type CheckResultFilter struct {
+	PipelineName, RunID, CheckID, Status, Severity string
+	Since                                          *time.Time
+	Page
+}
+
+// CheckService records the caller's organization's check results.
+type CheckService interface {
+	// RecordCheckResults stores 1 to MaxCheckBatch reports in one
+	// transaction, all or nothing. EINVALID lists every problem of every
+	// report, with fields named results[i].field (results for the batch
+	// size), including a run that does not exist (results[i].run_id) and a
+	// pipeline that is not the run's (results[i].pipeline_id). A failed
+	// result of severity error marks its run ChecksFailed in the same
+	// transaction. Results come back in the order of reports. OpenLineage
+	// ingestion records dataQualityAssertions and test facets through it.
+	RecordCheckResults(ctx context.Context, reports []CheckReport) ([]*CheckResult, error)
+	// ListCheckResults lists newest first (executed_at, then id,
+	// descending). EINVALID for a cursor this store did not make.
+	ListCheckResults(ctx context.Context, f CheckResultFilter) ([]*CheckResult, string, error)
+	// SummarizeChecks counts every result of a run. ENOTFOUND for an
+	// unknown run, also another organization's.
+	SummarizeChecks(ctx context.Context, runID string) (CheckSummary, error)
+}
