@@ -12,7 +12,7 @@ import (
 
 const keyColumns = `organization_id, id, name, role, prefix, key_hash, created_at, created_by, last_used_at, expires_at, revoked_at`
 
-func scanKey(row interface{ Scan(...any) error }) (*catalog.APIKey, error) {
+func scanKey(row scanner) (*catalog.APIKey, error) {
 	k := &catalog.APIKey{}
 	err := row.Scan(&k.OrgID, &k.ID, &k.Name, &k.Role, &k.Prefix, &k.Hash, timeCol{&k.CreatedAt}, &k.CreatedBy,
 		nullTimeCol{&k.LastUsedAt}, nullTimeCol{&k.ExpiresAt}, nullTimeCol{&k.RevokedAt})
@@ -77,23 +77,7 @@ func (db *DB) ListAPIKeys(ctx context.Context, page catalog.Page) ([]*catalog.AP
 	if err != nil {
 		return nil, "", fmt.Errorf("list api keys: %w", err)
 	}
-	defer rows.Close()
-	var out []*catalog.APIKey
-	for rows.Next() {
-		k, err := scanKey(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, k)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	out, more := trimPage(out, limit)
-	if !more {
-		return out, "", nil
-	}
-	return out, encodeCursor(out[len(out)-1].Name, out[len(out)-1].ID), nil
+	return collectPage(rows, limit, scanKey, func(last *catalog.APIKey) string { return encodeCursor(last.Name, last.ID) })
 }
 
 // RevokeAPIKey revokes the key with id at once.

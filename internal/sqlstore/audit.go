@@ -60,24 +60,12 @@ func (db *DB) ListAuditEvents(ctx context.Context, f catalog.AuditFilter) ([]*ca
 	if err != nil {
 		return nil, "", fmt.Errorf("list audit events: %w", err)
 	}
-	defer rows.Close()
-	var out []*catalog.AuditEvent
-	for rows.Next() {
+	scan := func(row scanner) (*catalog.AuditEvent, error) {
 		e := &catalog.AuditEvent{OrgID: orgID}
-		if err := rows.Scan(&e.ID, timeCol{&e.Time}, &e.Actor.Type, &e.Actor.ID, &e.Action, &e.Target, &e.IP, &e.RequestID); err != nil {
-			return nil, "", err
-		}
-		out = append(out, e)
+		err := row.Scan(&e.ID, timeCol{&e.Time}, &e.Actor.Type, &e.Actor.ID, &e.Action, &e.Target, &e.IP, &e.RequestID)
+		return e, err
 	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	out, more := trimPage(out, limit)
-	if !more {
-		return out, "", nil
-	}
-	last := out[len(out)-1]
-	return out, encodeCursor(ts(last.Time), last.ID), nil
+	return collectPage(rows, limit, scan, func(last *catalog.AuditEvent) string { return encodeCursor(ts(last.Time), last.ID) })
 }
 
 // requireOrg returns the organization of the request; a store method without

@@ -8,7 +8,7 @@ import (
 	"github.com/dataxpipe/catalog/internal/catalog"
 )
 
-func scanCheck(row interface{ Scan(...any) error }) (*catalog.CheckResult, error) {
+func scanCheck(row scanner) (*catalog.CheckResult, error) {
 	c := &catalog.CheckResult{}
 	var observed, expected sql.NullString
 	if err := row.Scan(&c.OrgID, &c.ID, &c.RunID, &c.PipelineName, &c.CheckID, &c.Status, &c.Severity, &observed, &expected,
@@ -54,24 +54,7 @@ func (db *DB) ListCheckResults(ctx context.Context, f catalog.CheckResultFilter)
 	if err != nil {
 		return nil, "", fmt.Errorf("list check results: %w", err)
 	}
-	defer rows.Close()
-	var out []*catalog.CheckResult
-	for rows.Next() {
-		c, err := scanCheck(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	out, more := trimPage(out, limit)
-	if !more {
-		return out, "", nil
-	}
-	last := out[len(out)-1]
-	return out, encodeCursor(ts(last.ExecutedAt), last.ID), nil
+	return collectPage(rows, limit, scanCheck, func(last *catalog.CheckResult) string { return encodeCursor(ts(last.ExecutedAt), last.ID) })
 }
 
 // SummarizeChecks counts a run's check results by status.

@@ -12,7 +12,7 @@ const memberColumns = `m.organization_id, m.id, m.email, COALESCE(m.user_id, '')
 
 const memberFrom = ` FROM members m LEFT JOIN users u ON u.id = m.user_id`
 
-func scanMember(row interface{ Scan(...any) error }) (*catalog.Member, error) {
+func scanMember(row scanner) (*catalog.Member, error) {
 	m := &catalog.Member{}
 	err := row.Scan(&m.OrgID, &m.ID, &m.Email, &m.UserID, &m.Subject, &m.Role, timeCol{&m.CreatedAt}, &m.CreatedBy)
 	return m, err
@@ -60,23 +60,7 @@ func (db *DB) ListMembers(ctx context.Context, page catalog.Page) ([]*catalog.Me
 	if err != nil {
 		return nil, "", fmt.Errorf("list members: %w", err)
 	}
-	defer rows.Close()
-	var out []*catalog.Member
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	out, more := trimPage(out, limit)
-	if !more {
-		return out, "", nil
-	}
-	return out, encodeCursor(out[len(out)-1].Email), nil
+	return collectPage(rows, limit, scanMember, func(last *catalog.Member) string { return encodeCursor(last.Email) })
 }
 
 // AddMember invites email into the caller's organization.

@@ -11,7 +11,7 @@ import (
 
 const orgColumns = `id, slug, name, plan, COALESCE(stripe_customer_id, ''), COALESCE(subscription_status, ''), created_at, updated_at`
 
-func scanOrg(row interface{ Scan(...any) error }) (*catalog.Org, error) {
+func scanOrg(row scanner) (*catalog.Org, error) {
 	o := &catalog.Org{}
 	err := row.Scan(&o.ID, &o.Slug, &o.Name, &o.Plan, &o.StripeCustomerID, &o.SubscriptionStatus, timeCol{&o.CreatedAt}, timeCol{&o.UpdatedAt})
 	return o, err

@@ -11,7 +11,7 @@ import (
 const pipelineColumns = `p.organization_id, p.name, p.current_version, p.description, p.owner, p.environment, p.schedule, p.tags,
 	p.versions_count, p.created_at, p.updated_at`
 
-func scanPipeline(row interface{ Scan(...any) error }, extra ...any) (*catalog.Pipeline, error) {
+func scanPipeline(row scanner, extra ...any) (*catalog.Pipeline, error) {
 	p := &catalog.Pipeline{}
 	var tags string
 	dest := append([]any{&p.OrgID, &p.Name, &p.Version, &p.Description, &p.Owner, &p.Environment, &p.Schedule, &tags,

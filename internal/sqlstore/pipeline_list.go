@@ -44,23 +44,7 @@ func (db *DB) ListPipelines(ctx context.Context, f catalog.PipelineFilter) ([]*c
 	if err != nil {
 		return nil, "", fmt.Errorf("list pipelines: %w", err)
 	}
-	defer rows.Close()
-	var out []*catalog.Pipeline
-	for rows.Next() {
-		p, err := scanPipeline(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	out, more := trimPage(out, limit)
-	if !more {
-		return out, "", nil
-	}
-	return out, encodeCursor(out[len(out)-1].Name), nil
+	return collectPage(rows, limit, func(r scanner) (*catalog.Pipeline, error) { return scanPipeline(r) }, func(last *catalog.Pipeline) string { return encodeCursor(last.Name) })
 }
 
 // ListPipelineVersions lists a pipeline's versions, newest first.
@@ -86,23 +70,7 @@ func (db *DB) ListPipelineVersions(ctx context.Context, name string, page catalo
 	if err != nil {
 		return nil, "", fmt.Errorf("list pipeline versions: %w", err)
 	}
-	defer rows.Close()
-	var out []*catalog.PipelineVersion
-	for rows.Next() {
-		v, err := scanVersion(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	out, more := trimPage(out, limit)
-	if !more {
-		return out, "", nil
-	}
-	return out, encodeCursor(strconv.Itoa(out[len(out)-1].Seq)), nil
+	return collectPage(rows, limit, scanVersion, func(last *catalog.PipelineVersion) string { return encodeCursor(strconv.Itoa(last.Seq)) })
 }
 
 // FindPipelineVersion returns one version of a pipeline.
@@ -121,7 +89,7 @@ func (db *DB) FindPipelineVersion(ctx context.Context, name, version string) (*c
 
 const versionColumns = `pipeline_name, version, seq, content_hash, definition, created_at, created_by`
 
-func scanVersion(row interface{ Scan(...any) error }) (*catalog.PipelineVersion, error) {
+func scanVersion(row scanner) (*catalog.PipelineVersion, error) {
 	v := &catalog.PipelineVersion{}
 	var def string
 	if err := row.Scan(&v.Name, &v.Version, &v.Seq, &v.ContentHash, &def, timeCol{&v.CreatedAt}, &v.CreatedBy); err != nil {

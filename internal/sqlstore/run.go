@@ -11,7 +11,7 @@ import (
 
 const runColumns = `organization_id, run_id, pipeline_name, status, started_at, finished_at, error, attributes, checks_failed, created_at, updated_at`
 
-func scanRun(row interface{ Scan(...any) error }) (*catalog.Run, error) {
+func scanRun(row scanner) (*catalog.Run, error) {
 	r := &catalog.Run{}
 	var attrs sql.NullString
 	if err := row.Scan(&r.OrgID, &r.ID, &r.PipelineName, &r.Status, timeCol{&r.StartedAt}, nullTimeCol{&r.FinishedAt},
@@ -74,24 +74,7 @@ func (db *DB) ListRuns(ctx context.Context, f catalog.RunFilter) ([]*catalog.Run
 	if err != nil {
 		return nil, "", fmt.Errorf("list runs: %w", err)
 	}
-	defer rows.Close()
-	var out []*catalog.Run
-	for rows.Next() {
-		r, err := scanRun(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	out, more := trimPage(out, limit)
-	if !more {
-		return out, "", nil
-	}
-	last := out[len(out)-1]
-	return out, encodeCursor(ts(last.StartedAt), last.ID), nil
+	return collectPage(rows, limit, scanRun, func(last *catalog.Run) string { return encodeCursor(ts(last.StartedAt), last.ID) })
 }
 
 // decodeTimeCursor decodes a (timestamp, id) cursor. The timestamp is checked
