@@ -30,6 +30,10 @@ func (s *Server) registerPipeline(w http.ResponseWriter, r *http.Request) error 
 	if problems = append(problems, p.Validate()...); len(problems) > 0 {
 		return catalog.Invalid(fieldErrors(problems))
 	}
+	warnings, err := s.connectionWarnings(r.Context(), p) // connection_warnings.go
+	if err != nil {
+		return err
+	}
 	reg := catalog.PipelineRegistration{
 		Name: p.Name, Version: p.Version, Description: p.Description, Owner: p.Owner, Environment: p.Environment,
 		Schedule: p.Schedule, Tags: p.Tags, ContentHash: p.ContentHash(), NextVersion: spec.NextVersion,
@@ -49,7 +53,7 @@ func (s *Server) registerPipeline(w http.ResponseWriter, r *http.Request) error 
 	}
 	v := viewPipeline(pl)
 	v.Created = &created
-	return respond(w, status, v)
+	return respond(w, status, registrationView{v, warnings})
 }
 
 func fieldErrors(problems []spec.Problem) []catalog.FieldError {

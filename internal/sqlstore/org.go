@@ -164,6 +164,9 @@ func (db *DB) OrgUsage(ctx context.Context, orgID string) (catalog.Usage, error)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return u, fmt.Errorf("count pipelines: %w", err)
 	}
+	if err := db.queryRow(ctx, limitCounts["connections"], orgID).Scan(&u.Connections); err != nil {
+		return u, fmt.Errorf("count connections: %w", err)
+	}
 	return u, nil
 }
 

@@ -1,0 +1,64 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/dataxpipe/catalog/internal/catalog"
+)
+
+// datasetView is a lineage node; fields nobody declared are left out, as in
+// the nodes of a lineage walk.
+type datasetView struct {
+	ID            string `json:"id"`
+	Namespace     string `json:"namespace,omitempty"`
+	Object        string `json:"object,omitempty"`
+	ConnectionRef string `json:"connection_ref,omitempty"`
+}
+
+func viewDataset(d *catalog.Dataset) datasetView {
+	return datasetView{ID: d.ID, Namespace: d.Namespace, Object: d.Object, ConnectionRef: d.ConnectionRef}
+}
+
+// neighbourView is a dataset one edge away and the pipelines declaring
+// that edge.
+type neighbourView struct {
+	datasetView
+	Pipelines []string `json:"pipelines"`
+}
+
+type datasetDetailView struct {
+	datasetView
+	Producers  []string        `json:"producers"` // pipelines with an edge into the dataset
+	Upstream   []neighbourView `json:"upstream"`
+	Downstream []neighbourView `json:"downstream"`
+}
+
+func viewNeighbours(ns []catalog.Neighbour) []neighbourView {
+	out := make([]neighbourView, len(ns))
+	for i, n := range ns {
+		out[i] = neighbourView{datasetView: viewDataset(&n.Dataset), Pipelines: n.Pipelines}
+	}
+	return out
+}
+
+func (s *Server) listDatasets(w http.ResponseWriter, r *http.Request) error {
+	q := &queryReader{r: r}
+	f := catalog.DatasetFilter{Query: q.str("q"), Page: q.page()}
+	if err := q.err(); err != nil {
+		return err
+	}
+	items, next, err := s.store.ListDatasets(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	return respond(w, http.StatusOK, newList(mapList(items, viewDataset), next))
+}
+
+func (s *Server) getDataset(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.store.FindDataset(r.Context(), r.PathValue("dataset_id"))
+	if err != nil {
+		return err
+	}
+	return respond(w, http.StatusOK, datasetDetailView{datasetView: viewDataset(&d.Dataset), Producers: d.Producers,
+		Upstream: viewNeighbours(d.Upstream), Downstream: viewNeighbours(d.Downstream)})
+}

@@ -1,0 +1,115 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+)
+
+// Dataset is a node of an organization's lineage graph. Its ID is the id
+// declared in pipeline specs (clean_orders); Object and ConnectionRef are
+// "" when no declaration says them. Namespace is the OpenLineage namespace
+// of datasets that arrive through events ("" for spec datasets).
+type Dataset struct {
+	ID            string
+	Namespace     string
+	Object        string
+	ConnectionRef string
+}
+
+// LineageEdge says data flows From one dataset To another, as declared by
+// Pipeline.
+type LineageEdge struct {
+	From, To, Pipeline string
+}
+
+// Direction is which way a lineage walk goes from its root.
+type Direction string
+
+// The directions of a lineage walk.
+const (
+	Upstream   Direction = "upstream"
+	Downstream Direction = "downstream"
+	Both       Direction = "both"
+)
+
+// Lineage walk depths, as API.md fixes them.
+const (
+	DefaultLineageDepth = 3
+	MaxLineageDepth     = 50
+)
+
+// LineageQuery asks for the subgraph around Root up to Depth edges away.
+type LineageQuery struct {
+	Root      string
+	Direction Direction
+	Depth     int
+}
+
+// Validate lists the query's problems.
+func (q LineageQuery) Validate() []FieldError {
+	var errs []FieldError
+	switch q.Direction {
+	case Upstream, Downstream, Both:
+	default:
+		errs = append(errs, FieldError{"direction", "direction must be upstream, downstream or both."})
+	}
+	if q.Depth < 1 || q.Depth > MaxLineageDepth {
+		errs = append(errs, FieldError{"depth", fmt.Sprintf("depth must be a whole number from 1 to %d.", MaxLineageDepth)})
+	}
+	return errs
+}
+
+// LineageNode is a dataset of a walk with its smallest distance from the root.
+type LineageNode struct {
+	Dataset
+	Depth int
+}
+
+// LineageGraph is the answer to a LineageQuery. Nodes are ordered by depth,
+// then id; Edges by from, to, pipeline. Edges are those the walk followed:
+// every edge, in the walk's direction, leaving a node closer than Depth.
+// Truncated says some node at Depth has further edges the walk did not
+// follow. For Both, the upstream and downstream walks are made separately
+// and merged: a node reached both ways keeps the smaller depth.
+type LineageGraph struct {
+	LineageQuery
+	Nodes     []LineageNode
+	Edges     []LineageEdge
+	Truncated bool
+}
+
+// Neighbour is a dataset one edge away, with the pipelines declaring that edge.
+type Neighbour struct {
+	Dataset
+	Pipelines []string
+}
+
+// DatasetDetail is a dataset with the pipelines that produce it (declare an
+// edge into it) and its direct upstream and downstream neighbours.
+type DatasetDetail struct {
+	Dataset
+	Producers  []string
+	Upstream   []Neighbour
+	Downstream []Neighbour
+}
+
+// DatasetFilter narrows a dataset list; Query is a case-insensitive
+// substring of the id or the object.
+type DatasetFilter struct {
+	Query string
+	Page
+}
+
+// LineageService reads the caller's organization's lineage graph. The graph
+// is written as a side effect of registering and deleting pipelines, so
+// the two always agree.
+type LineageService interface {
+	// Lineage walks the graph from q.Root. EINVALID for a bad query;
+	// ENOTFOUND if the organization has no dataset q.Root.
+	Lineage(ctx context.Context, q LineageQuery) (*LineageGraph, error)
+	// ListDatasets lists datasets by id.
+	ListDatasets(ctx context.Context, f DatasetFilter) ([]*Dataset, string, error)
+	// FindDataset returns one dataset with its producers and neighbours.
+	// ENOTFOUND.
+	FindDataset(ctx context.Context, id string) (*DatasetDetail, error)
+}
