@@ -12,6 +12,7 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/healthz", probe, s.healthz},
 		{"GET", "/readyz", probe, s.readyz},
 		{"GET", "/metrics", probe, s.serveMetrics},
+		{"GET", "/api/v1/openapi.json", probe, s.openAPI},
 
 		{"GET", "/api/v1/organizations/me", viewer, s.getMyOrg},
 		{"POST", "/api/v1/organizations/", person, s.signup},
