@@ -108,14 +108,8 @@ func (db *DB) DeleteConnection(ctx context.Context, id string) error {
 		return err
 	}
 	defer tx.Rollback()
-	res, err := tx.exec(ctx, `DELETE FROM connections WHERE organization_id = ? AND id = ?`, orgID, id)
-	if err != nil {
+	if err := tx.execOne(ctx, errNoConnection(id), `DELETE FROM connections WHERE organization_id = ? AND id = ?`, orgID, id); err != nil {
 		return fmt.Errorf("delete connection: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n == 0 {
-		return errNoConnection(id)
 	}
 	if err := tx.audit(ctx, orgID, catalog.AuditConnectionDeleted, id); err != nil {
 		return err

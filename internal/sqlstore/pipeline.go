@@ -60,14 +60,9 @@ func (db *DB) DeletePipeline(ctx context.Context, name string) error {
 		return err
 	}
 	defer tx.Rollback()
-	res, err := tx.exec(ctx, `DELETE FROM pipelines WHERE organization_id = ? AND name = ?`, orgID, name)
-	if err != nil {
+	missing := catalog.Errorf(catalog.ENOTFOUND, "No pipeline %q in this organization.", name)
+	if err := tx.execOne(ctx, missing, `DELETE FROM pipelines WHERE organization_id = ? AND name = ?`, orgID, name); err != nil {
 		return fmt.Errorf("delete pipeline: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n == 0 {
-		return catalog.Errorf(catalog.ENOTFOUND, "No pipeline %q in this organization.", name)
 	}
 	if err := tx.afterPipelineDeleted(ctx, orgID, name); err != nil {
 		return err

@@ -73,18 +73,13 @@ func (db *DB) applyRunEvent(ctx context.Context, orgID string, ev catalog.RunEve
 // insertRun stores a new run, or returns errRunRaced when a concurrent
 // transaction has just stored one with the same id.
 func (tx *Tx) insertRun(ctx context.Context, run *catalog.Run) error {
-	res, err := tx.exec(ctx, `INSERT INTO runs (`+runColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+	err := tx.execOne(ctx, errRunRaced, `INSERT INTO runs (`+runColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 		run.OrgID, run.ID, run.PipelineName, run.Status, ts(run.StartedAt), tsPtr(run.FinishedAt), run.Error, nullText(run.Attributes),
 		run.ChecksFailed, ts(run.CreatedAt), ts(run.UpdatedAt))
-	if err != nil {
+	if err != nil && err != errRunRaced {
 		return fmt.Errorf("insert run: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n == 0 {
-		return errRunRaced
-	}
-	return nil
+	return err
 }
 
 // pipelineExists reports whether the organization has a pipeline name.

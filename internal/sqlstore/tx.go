@@ -65,6 +65,23 @@ func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *Row {
 	return &Row{rows: rows, err: err}
 }
 
+// execOne runs a statement that must change a row, returning missing when
+// it changed none (the row does not exist in this organization).
+func (tx *Tx) execOne(ctx context.Context, missing error, q string, args ...any) error {
+	res, err := tx.exec(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return missing
+	}
+	return nil
+}
+
 // commit commits tx, translating driver errors.
 func (tx *Tx) commit() error {
 	if err := tx.Commit(); err != nil {
