@@ -69,5 +69,6 @@ func (w *wiring) openStoreAPI(ctx context.Context, name, dsn string, shared bool
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	flushed := make(chan struct{})
 	go func() { authn.Run(bg, 15*time.Second); close(flushed) }()
+	go purgeLineageEvents(bg, db, cfg.LineageRetention, opts.Logger) // serve_retention.go
 	return &storeAPI{db: db, handler: api.NewServer(opts), close: func() { stop(); <-flushed; db.Close() }}, nil
 }

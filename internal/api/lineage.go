@@ -22,6 +22,7 @@ type lineageEdgeView struct {
 	From     string `json:"from"`
 	To       string `json:"to"`
 	Pipeline string `json:"pipeline"`
+	Job      string `json:"job,omitempty"` // edges reported through OpenLineage
 }
 
 type lineageView struct {

@@ -40,6 +40,7 @@ func (s *Server) apiRoutes() []route {
 	routes = append(routes, s.runRoutes()...)     // runs.go
 	routes = append(routes, s.graphRoutes()...)   // graph.go
 	routes = append(routes, s.billingRoutes()...) // billing.go
+	routes = append(routes, s.lineageIngestRoutes()...)
 	return routes
 }
 

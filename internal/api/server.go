@@ -24,6 +24,7 @@ type Store interface {
 	runStore     // runs and check results (runs.go)
 	graphStore   // connections, datasets and lineage (graph.go)
 	billingStore // Stripe customers and subscription state (billing.go)
+	openLineageStore
 	// Ping checks the database answers; Pending lists unapplied migrations.
 	Ping(ctx context.Context) error
 	Pending(ctx context.Context) ([]string, error)

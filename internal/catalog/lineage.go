@@ -20,6 +20,7 @@ type Dataset struct {
 // Pipeline.
 type LineageEdge struct {
 	From, To, Pipeline string
+	Job                string // the OpenLineage job ("namespace/name") that reported the edge, if any
 }
 
 // Direction is which way a lineage walk goes from its root.

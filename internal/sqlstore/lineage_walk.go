@@ -97,7 +97,7 @@ func (db *DB) Lineage(ctx context.Context, q catalog.LineageQuery) (*catalog.Lin
 				g.Nodes[i].Depth = min(g.Nodes[i].Depth, n)
 			}
 		case "edge":
-			edges[catalog.LineageEdge{From: a, To: b, Pipeline: edgePipeline(c, d)}] = true
+			edges[catalog.LineageEdge{From: a, To: b, Pipeline: edgePipeline(c, d), Job: edgeJob(c, d)}] = true
 		case "cut":
 			g.Truncated = true
 		}
@@ -123,6 +123,14 @@ func edgePipeline(kind, name string) string {
 	return ""
 }
 
+// edgeJob is the OpenLineage job an edge was reported by ("" for others).
+func edgeJob(kind, name string) string {
+	if kind == "job" {
+		return name
+	}
+	return ""
+}
+
 // sortGraph orders nodes by depth then id, and edges by from, to, pipeline,
 // so both engines give byte-identical answers.
 func sortGraph(g *catalog.LineageGraph) {
@@ -130,6 +138,6 @@ func sortGraph(g *catalog.LineageGraph) {
 		return cmp.Or(cmp.Compare(a.Depth, b.Depth), cmp.Compare(a.ID, b.ID))
 	})
 	slices.SortFunc(g.Edges, func(a, b catalog.LineageEdge) int {
-		return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To), cmp.Compare(a.Pipeline, b.Pipeline))
+		return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To), cmp.Compare(a.Pipeline, b.Pipeline), cmp.Compare(a.Job, b.Job))
 	})
 }

@@ -1,0 +1,103 @@
+package sqlstore_test
+
+import (
+	"encoding/json"
+	"os"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/dataxpipe/catalog/internal/catalog"
+	"github.com/dataxpipe/catalog/internal/openlineage"
+	"github.com/dataxpipe/catalog/internal/sqlstore"
+	"github.com/dataxpipe/catalog/internal/sqlstore/sqlstoretest"
+)
+
+// airflowEvents parses the Airflow DAG run fixture of the openlineage
+// package: orders_sync with the tasks extract and load, in sending order.
+func airflowEvents(t *testing.T) []openlineage.Event {
+	t.Helper()
+	b, err := os.ReadFile("../openlineage/testdata/airflow_orders_sync.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raws []json.RawMessage
+	if err := json.Unmarshal(b, &raws); err != nil {
+		t.Fatal(err)
+	}
+	var out []openlineage.Event
+	for _, raw := range raws {
+		ev, err := openlineage.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+const dagRun = "0190f1e4-2c3a-7b41-9d2e-5f6a7b8c9d01"
+
+// The DAG run's events delivered backwards (every COMPLETE before its
+// START), then all again: one run, final and with the true start, each
+// event stored once, and the task edges of the COMPLETEs kept.
+func TestIngestOpenLineage_OutOfOrderAndDuplicates(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		now := day0
+		ctx := runOrg(t, db, &now)
+		if _, _, err := db.RegisterPipeline(ctx, reg("orders_sync", "1", "a")); err != nil {
+			t.Fatal(err)
+		}
+		events := airflowEvents(t)
+		for _, ev := range slices.Backward(events) {
+			res, err := db.IngestOpenLineage(ctx, ev)
+			if err != nil || res.Duplicate || res.RunID != dagRun || res.Pipeline != "orders_sync" {
+				t.Fatalf("%s %s: %+v, %v", ev.Job.Name, ev.EventType, res, err)
+			}
+		}
+		for _, ev := range events {
+			if res, err := db.IngestOpenLineage(ctx, ev); err != nil || !res.Duplicate {
+				t.Fatalf("second delivery of %s %s: %+v, %v", ev.Job.Name, ev.EventType, res, err)
+			}
+		}
+		run, err := db.FindRun(ctx, dagRun)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start, end := time.Date(2024, 5, 1, 2, 0, 3, 512e6, time.UTC), time.Date(2024, 5, 1, 2, 3, 41, 3e6, time.UTC)
+		if run.Status != catalog.RunSuccess || !run.StartedAt.Equal(start) || run.FinishedAt == nil || !run.FinishedAt.Equal(end) {
+			t.Errorf("run = %s from %s to %v, want success from %s to %s", run.Status, run.StartedAt, run.FinishedAt, start, end)
+		}
+		if runs, _, _ := db.ListRuns(ctx, catalog.RunFilter{PipelineName: "orders_sync"}); len(runs) != 1 {
+			t.Errorf("%d runs of orders_sync, want 1 (tasks roll up)", len(runs))
+		}
+
+		all, _, err := db.ListOpenLineageEvents(ctx, catalog.OpenLineageFilter{RunID: dagRun})
+		if err != nil || len(all) != 6 || all[0].EventType != "COMPLETE" || all[0].JobName != "orders_sync" {
+			t.Fatalf("events of the DAG run: %d, %v; want 6, newest first", len(all), err)
+		}
+		page, next, err := db.ListOpenLineageEvents(ctx, catalog.OpenLineageFilter{Page: catalog.Page{Limit: 4}})
+		rest, last, err2 := db.ListOpenLineageEvents(ctx, catalog.OpenLineageFilter{Page: catalog.Page{Limit: 4, Cursor: next}})
+		if err != nil || err2 != nil || len(page) != 4 || len(rest) != 2 || last != "" || rest[0].Fingerprint != all[4].Fingerprint {
+			t.Errorf("pages of 4: %d then %d (%q), %v %v", len(page), len(rest), last, err, err2)
+		}
+
+		// The load task's COMPLETE declared staging → orders_clean; its
+		// START, delivered later but older, did not take that back.
+		d, err := db.FindDataset(ctx, "analytics.orders_clean")
+		if err != nil || len(d.Upstream) != 1 || d.Upstream[0].ID != "orders/2024-05-01" || d.Namespace != "bigquery" {
+			t.Errorf("analytics.orders_clean = %+v, %v", d, err)
+		}
+
+		now = now.Add(time.Hour)
+		if n, err := db.PurgeOpenLineageEvents(ctx, now); err != nil || n != 6 {
+			t.Errorf("purge = %d, %v; want 6", n, err)
+		}
+		if left, _, _ := db.ListOpenLineageEvents(ctx, catalog.OpenLineageFilter{}); len(left) != 0 {
+			t.Errorf("%d events left after the purge", len(left))
+		}
+		if _, err := db.FindRun(ctx, dagRun); err != nil {
+			t.Errorf("the run went with its raw events: %v", err)
+		}
+	})
+}
