@@ -48,21 +48,8 @@ func pipelinesApply(ctx context.Context, c *cli, args []string) error {
 	fs.Var(&files, "f", "spec `FILE` or directory (repeatable)")
 	dryRun := fs.Bool("dry-run", false, "say what would happen without registering anything")
 	api, out := addAPIFlags(fs), addOutputFlag(fs)
-	if _, err := c.parse(fs, args, 0, 0); err != nil {
-		return err
-	}
-	if len(files) == 0 {
-		return c.usage("-f FILE|DIR is required")
-	}
-	cl, err := api.client(c)
+	set, cl, err := c.specsForAPI(fs, &files, api, args)
 	if err != nil {
-		return err
-	}
-	set, err := checkSpecs(files)
-	if err != nil {
-		return err
-	}
-	if err := set.report(c.stderr); err != nil {
 		return err
 	}
 	rep := newApplyReport(c.stdout, set, *dryRun, out.json())

@@ -39,21 +39,8 @@ func planCheck(ctx context.Context, c *cli, args []string) error {
 	var files stringsFlag
 	fs.Var(&files, "f", "spec `FILE` or directory (repeatable)")
 	api, out := addAPIFlags(fs), addOutputFlag(fs)
-	if _, err := c.parse(fs, args, 0, 0); err != nil {
-		return err
-	}
-	if len(files) == 0 {
-		return c.usage("-f FILE|DIR is required")
-	}
-	cl, err := api.client(c)
+	set, cl, err := c.specsForAPI(fs, &files, api, args)
 	if err != nil {
-		return err
-	}
-	set, err := checkSpecs(files)
-	if err != nil {
-		return err
-	}
-	if err := set.report(c.stderr); err != nil {
 		return err
 	}
 	rep, err := comparePlan(ctx, cl, set)

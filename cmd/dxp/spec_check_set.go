@@ -1,9 +1,11 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 
+	"github.com/dataxpipe/catalog/internal/client"
 	"github.com/dataxpipe/catalog/internal/spec"
 )
 
@@ -71,4 +73,29 @@ func (s specSet) pipelines() []*spec.Pipeline {
 		out[i] = f.pipeline
 	}
 	return out
+}
+
+// specsForAPI is the common start of the commands that send specs to the
+// server: parse args, require -f, build the API client, then check every
+// spec and print its problems (any problem stops the command before a
+// request is made).
+func (c *cli) specsForAPI(fs *flag.FlagSet, files *stringsFlag, api *apiFlags, args []string) (specSet, *client.Client, error) {
+	if _, err := c.parse(fs, args, 0, 0); err != nil {
+		return nil, nil, err
+	}
+	if len(*files) == 0 {
+		return nil, nil, c.usage("-f FILE|DIR is required")
+	}
+	cl, err := api.client(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	set, err := checkSpecs(*files)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := set.report(c.stderr); err != nil {
+		return nil, nil, err
+	}
+	return set, cl, nil
 }
