@@ -13,7 +13,7 @@ const connectionColumns = `id, type, description, config, created_at, updated_at
 
 // scanConnection reads a row into a connection whose secrets are masked,
 // and also returns the config as stored (sealed values in place).
-func scanConnection(row interface{ Scan(...any) error }, orgID string) (*catalog.Connection, map[string]any, error) {
+func scanConnection(row scanner, orgID string) (*catalog.Connection, map[string]any, error) {
 	c := &catalog.Connection{OrgID: orgID}
 	var config string
 	if err := row.Scan(&c.ID, &c.Type, &c.Description, &config, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt}); err != nil {
@@ -78,23 +78,11 @@ func (db *DB) ListConnections(ctx context.Context, page catalog.Page) ([]*catalo
 	if err != nil {
 		return nil, "", fmt.Errorf("list connections: %w", err)
 	}
-	defer rows.Close()
-	var out []*catalog.Connection
-	for rows.Next() {
-		c, _, err := scanConnection(rows, orgID)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, c)
+	scan := func(row scanner) (*catalog.Connection, error) {
+		c, _, err := scanConnection(row, orgID)
+		return c, err
 	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	out, more := trimPage(out, limit)
-	if !more {
-		return out, "", nil
-	}
-	return out, encodeCursor(out[len(out)-1].ID), nil
+	return collectPage(rows, limit, scan, func(last *catalog.Connection) string { return encodeCursor(last.ID) })
 }
 
 // MissingConnections returns those of ids that name no connection.

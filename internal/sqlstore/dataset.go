@@ -11,7 +11,7 @@ import (
 
 const datasetColumns = `id, namespace, object, connection_ref`
 
-func scanDataset(row interface{ Scan(...any) error }) (*catalog.Dataset, error) {
+func scanDataset(row scanner) (*catalog.Dataset, error) {
 	d := &catalog.Dataset{}
 	return d, row.Scan(&d.ID, &d.Namespace, &d.Object, &d.ConnectionRef)
 }
@@ -39,23 +39,7 @@ func (db *DB) ListDatasets(ctx context.Context, f catalog.DatasetFilter) ([]*cat
 	if err != nil {
 		return nil, "", fmt.Errorf("list datasets: %w", err)
 	}
-	defer rows.Close()
-	var out []*catalog.Dataset
-	for rows.Next() {
-		d, err := scanDataset(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	out, more := trimPage(out, limit)
-	if !more {
-		return out, "", nil
-	}
-	return out, encodeCursor(out[len(out)-1].ID), nil
+	return collectPage(rows, limit, scanDataset, func(last *catalog.Dataset) string { return encodeCursor(last.ID) })
 }
 
 // FindDataset returns a dataset with the pipelines that produce it and its
