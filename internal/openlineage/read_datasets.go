@@ -54,14 +54,8 @@ func (r *reader) dataset(d map[string]any, path, ioFacets string) Dataset {
 
 // assertions reads the dataQualityAssertions facet at path.
 func (r *reader) assertions(facet map[string]any, path string) []Assertion {
-	var out []Assertion
-	for i, item := range r.array(facet, path, "assertions", required) {
-		p := at(at(path, "assertions"), strconv.Itoa(i))
-		a := r.asObject(item, p, "each assertion")
-		if a == nil {
-			continue
-		}
-		out = append(out, Assertion{
+	return objects(r, facet, path, "assertions", required, "each assertion", func(a map[string]any, p string) Assertion {
+		return Assertion{
 			Assertion: r.str(a, p, "assertion", nonEmpty),
 			Success:   r.boolean(a, p, "success", required),
 			Column:    r.str(a, p, "column", optional),
@@ -69,27 +63,19 @@ func (r *reader) assertions(facet map[string]any, path string) []Assertion {
 			Name:      r.str(a, p, "name", optional),
 			Expected:  r.str(a, p, "expected", optional),
 			Actual:    r.str(a, p, "actual", optional),
-		})
-	}
-	return out
+		}
+	})
 }
 
 // schemaFields reads the fields of a schema facet, or of a nested struct
 // field, at path. The decoder's depth limit bounds the recursion.
 func (r *reader) schemaFields(s map[string]any, path string) []SchemaField {
-	var out []SchemaField
-	for i, item := range r.array(s, path, "fields", optional) {
-		p := at(at(path, "fields"), strconv.Itoa(i))
-		f := r.asObject(item, p, "each field")
-		if f == nil {
-			continue
-		}
-		out = append(out, SchemaField{
+	return objects(r, s, path, "fields", optional, "each field", func(f map[string]any, p string) SchemaField {
+		return SchemaField{
 			Name:        r.str(f, p, "name", required),
 			Type:        r.str(f, p, "type", optional),
 			Description: r.str(f, p, "description", optional),
 			Fields:      r.schemaFields(f, p),
-		})
-	}
-	return out
+		}
+	})
 }

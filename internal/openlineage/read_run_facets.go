@@ -1,7 +1,5 @@
 package openlineage
 
-import "strconv"
-
 // runFacets reads the run facets the catalog uses from f, the run.facets
 // map at path. Others are kept only in Event.RunFacets.
 func (r *reader) runFacets(f map[string]any, path string, e *Event) {
@@ -55,14 +53,8 @@ func (r *reader) runRef(m map[string]any, path string) *RunRef {
 
 // tests reads the test run facet at path.
 func (r *reader) tests(f map[string]any, path string) []TestResult {
-	var out []TestResult
-	for i, item := range r.array(f, path, "tests", required) {
-		p := at(at(path, "tests"), strconv.Itoa(i))
-		t := r.asObject(item, p, "each test")
-		if t == nil {
-			continue
-		}
-		out = append(out, TestResult{
+	return objects(r, f, path, "tests", required, "each test", func(t map[string]any, p string) TestResult {
+		return TestResult{
 			Name:        r.str(t, p, "name", nonEmpty),
 			Status:      r.str(t, p, "status", required),
 			Severity:    r.str(t, p, "severity", optional),
@@ -70,7 +62,6 @@ func (r *reader) tests(f map[string]any, path string) []TestResult {
 			Description: r.str(t, p, "description", optional),
 			Expected:    r.str(t, p, "expected", optional),
 			Actual:      r.str(t, p, "actual", optional),
-		})
-	}
-	return out
+		}
+	})
 }

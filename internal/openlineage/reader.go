@@ -2,6 +2,7 @@ package openlineage
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 )
 
@@ -117,4 +118,18 @@ func kindOf(v any) string {
 		return "an object"
 	}
 	return "unknown"
+}
+
+// objects reads the array m[key] at path whose items must be objects (named
+// what in problems) and converts each with read, which gets the item's path.
+// Items that are not objects are reported and skipped.
+func objects[T any](r *reader, m map[string]any, path, key string, n need, what string, read func(obj map[string]any, p string) T) []T {
+	var out []T
+	for i, item := range r.array(m, path, key, n) {
+		p := at(at(path, key), strconv.Itoa(i))
+		if obj := r.asObject(item, p, what); obj != nil {
+			out = append(out, read(obj, p))
+		}
+	}
+	return out
 }
