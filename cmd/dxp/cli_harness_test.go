@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"strings"
 	"testing"
 
@@ -74,15 +73,4 @@ func (tc *testCatalog) client(t *testing.T, key string) *client.Client {
 		t.Fatal(err)
 	}
 	return c
-}
-
-// skipWithoutRoute skips a test of an endpoint the server does not have
-// yet (runs, checks and lineage are being built alongside this CLI). Only
-// a 404 "No route" skips; any other failure still fails.
-func skipWithoutRoute(t *testing.T, err error) {
-	t.Helper()
-	var e *client.Error
-	if errors.As(err, &e) && e.NoRoute() {
-		t.Skipf("the server has no such endpoint yet: %s", e.Detail)
-	}
 }
