@@ -1,7 +1,7 @@
 -- Organizations are the tenants. The table is the tenant list itself, so it is
 -- keyed by its own id; every other tenant table leads with organization_id.
 CREATE TABLE organizations (
-    id                  TEXT PRIMARY KEY,
+    id                  TEXT NOT NULL PRIMARY KEY, -- SQLite lets a TEXT key be NULL unless told
     slug                TEXT NOT NULL UNIQUE,
     name                TEXT NOT NULL,
     plan                TEXT NOT NULL,
@@ -31,7 +31,7 @@ CREATE INDEX api_keys_by_name ON api_keys (organization_id, name, id);
 -- The platform directory that resolves a presented key's hash to its
 -- organization before any tenant is known. It holds no tenant data.
 CREATE TABLE api_key_hashes (
-    key_hash        TEXT PRIMARY KEY,
+    key_hash        TEXT NOT NULL PRIMARY KEY,
     organization_id TEXT NOT NULL,
     key_id          TEXT NOT NULL,
     FOREIGN KEY (organization_id, key_id) REFERENCES api_keys (organization_id, id) ON DELETE CASCADE

@@ -1,7 +1,7 @@
 -- People who sign in with OIDC. A platform table: a user may belong to
 -- several organizations, so it has no organization_id.
 CREATE TABLE users (
-    id         TEXT PRIMARY KEY,
+    id         TEXT NOT NULL PRIMARY KEY,
     issuer     TEXT NOT NULL,
     subject    TEXT NOT NULL,
     email      TEXT NOT NULL,
