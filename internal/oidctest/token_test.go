@@ -18,7 +18,7 @@ var rsaAlgs = []jose.SignatureAlgorithm{jose.RS256, jose.RS384, jose.PS256}
 // verified checks raw against the published JWKS and returns its header and claims.
 func verified(t *testing.T, iss *oidctest.Issuer, raw string) (jose.Header, map[string]any) {
 	t.Helper()
-	jws, err := jose.ParseSigned(raw, rsaAlgs)
+	jws, err := jose.ParseSignedCompact(raw, rsaAlgs)
 	if err != nil {
 		t.Fatalf("parsing token: %v", err)
 	}
@@ -67,7 +67,7 @@ func TestTokenWithOptions(t *testing.T) {
 	}
 
 	// The HS256 token must verify with the published key's PEM as the secret.
-	hs, err := jose.ParseSigned(iss.TokenWith(t, nil, oidctest.TokenOptions{Alg: "HS256"}), []jose.SignatureAlgorithm{jose.HS256})
+	hs, err := jose.ParseSignedCompact(iss.TokenWith(t, nil, oidctest.TokenOptions{Alg: "HS256"}), []jose.SignatureAlgorithm{jose.HS256})
 	if err != nil {
 		t.Fatalf("parsing HS256 token: %v", err)
 	}
@@ -80,7 +80,7 @@ func TestTokenWithOptions(t *testing.T) {
 	}
 
 	raw := iss.TokenWith(t, nil, oidctest.TokenOptions{Key: stranger})
-	jws, err := jose.ParseSigned(raw, rsaAlgs)
+	jws, err := jose.ParseSignedCompact(raw, rsaAlgs)
 	if err != nil {
 		t.Fatalf("parsing: %v", err)
 	}
@@ -95,7 +95,7 @@ func TestTokenWithOptions(t *testing.T) {
 	if header.Algorithm != "RS384" {
 		t.Errorf("alg = %q, want RS384", header.Algorithm)
 	}
-	jws, err = jose.ParseSigned(iss.TokenWith(t, nil, oidctest.TokenOptions{Kid: "custom"}), rsaAlgs)
+	jws, err = jose.ParseSignedCompact(iss.TokenWith(t, nil, oidctest.TokenOptions{Kid: "custom"}), rsaAlgs)
 	if err != nil {
 		t.Fatalf("parsing: %v", err)
 	}
