@@ -2,7 +2,6 @@ package billing
 
 import (
 	"context"
-	"time"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
 )
@@ -15,17 +14,18 @@ type Store interface {
 	// organization has afterwards. ENOTFOUND if there is no such
 	// organization; ECONFLICT if the customer belongs to another one.
 	LinkStripeCustomer(ctx context.Context, orgID, customerID string) (string, error)
-	// ApplyStripeSubscription applies subscription event eventID in one
-	// transaction. It finds the organization by customerID, else by orgID
-	// (unless that organization has another customer), and records the
-	// event id. Unless an event created after created was already applied to
-	// that organization, it then sets the subscription status, links the
-	// customer and, when plan is not "", sets the plan, audited as
-	// organization.plan_changed by actor {stripe, eventID}. It returns the
-	// organization and whether anything was written.
-	// ENOTFOUND if no organization matches; ECONFLICT if eventID was
-	// recorded before, including by a concurrent delivery.
-	ApplyStripeSubscription(ctx context.Context, eventID string, created time.Time, customerID, orgID, status, plan string) (*catalog.Org, bool, error)
+	// ApplyStripeSubscription applies one subscription event in one
+	// transaction. It finds the organization by the customer, else by the
+	// event's org id (unless that organization has another customer), and
+	// records the event id. Unless an event about the same subscription
+	// created after this one was already applied, it then records what the
+	// subscription grants, links the customer, and sets the organization's
+	// plan to the largest plan any of its subscriptions grants (with that
+	// subscription's status), audited as organization.plan_changed by actor
+	// {stripe, eventID}. It returns the organization and whether anything
+	// was written. ENOTFOUND if no organization matches; ECONFLICT if the
+	// event id was recorded before, including by a concurrent delivery.
+	ApplyStripeSubscription(ctx context.Context, ev catalog.SubscriptionEvent) (*catalog.Org, bool, error)
 }
 
 // Outcomes of a webhook delivery, for the log and the tests.
@@ -59,7 +59,8 @@ func (s *Service) HandleWebhook(ctx context.Context, payload []byte, signature s
 	switch {
 	case ev.Subscription != nil:
 		sub := ev.Subscription
-		org, wrote, err := s.store.ApplyStripeSubscription(ctx, ev.ID, ev.Created, sub.CustomerID, sub.OrgID, sub.Status, s.planFor(ev.ID, sub))
+		org, wrote, err := s.store.ApplyStripeSubscription(ctx, catalog.SubscriptionEvent{EventID: ev.ID, Created: ev.Created,
+			CustomerID: sub.CustomerID, OrgID: sub.OrgID, SubscriptionID: sub.ID, Status: sub.Status, Plan: s.planFor(ev.ID, sub)})
 		res.Outcome, err = outcome(err, OutcomeApplied, OutcomeDuplicate)
 		if org != nil {
 			res.OrgID = org.ID
@@ -95,8 +96,8 @@ func outcome(err error, ok, conflict string) (string, error) {
 	return "", err
 }
 
-// planFor is the plan a subscription's state gives, or "" to keep the
-// current one: past_due keeps it while Stripe retries the payment, and an
+// planFor is the plan a subscription's state grants, or "" to keep what it
+// granted before: past_due keeps it while Stripe retries the payment, and an
 // incomplete subscription has not been paid yet. paused (a trial that
 // ended without a payment method) pays nothing, so it is free.
 func (s *Service) planFor(eventID string, sub *SubscriptionChange) string {

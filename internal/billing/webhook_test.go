@@ -105,3 +105,29 @@ func TestService_HandleWebhook(t *testing.T) {
 		t.Fatalf("a stranger's subscription: outcome %s, want unknown_org", res.Outcome)
 	}
 }
+
+// The defect this guards: deleting an old subscription downgraded an
+// organization that paid through a newer one. Both engines.
+func TestService_HandleWebhook_SecondSubscription(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		_, org := sqlstoretest.MustCreateOrg(t, db, catalog.PlanFree)
+		svc, _ := newService(t, "http://127.0.0.1:1", db)
+		deliver := func(payload []byte) {
+			t.Helper()
+			if _, err := svc.HandleWebhook(context.Background(), payload, billingtest.Sign(payload, whsec, time.Time{})); err != nil {
+				t.Fatal(err)
+			}
+		}
+		deliver(billingtest.Checkout{EventID: "evt_co", Created: 1700000000, Customer: "cus_1", OrgID: org.ID}.JSON())
+		deliver(billingtest.Subscription{EventID: "evt_1", Type: "created", Created: 1700000001, ID: "sub_1",
+			Customer: "cus_1", OrgID: org.ID, Status: "active", Price: priceTeam}.JSON())
+		deliver(billingtest.Subscription{EventID: "evt_2", Type: "created", Created: 1700000002, ID: "sub_2",
+			Customer: "cus_1", OrgID: org.ID, Status: "active", Price: priceBusiness}.JSON())
+		deliver(billingtest.Subscription{EventID: "evt_3", Type: "deleted", Created: 1700000003, ID: "sub_1",
+			Customer: "cus_1", OrgID: org.ID, Status: "canceled", Price: priceTeam}.JSON())
+		got, err := db.FindOrgByID(context.Background(), org.ID)
+		if err != nil || got.Plan != catalog.PlanBusiness || got.SubscriptionStatus != "active" {
+			t.Fatalf("after sub_1 deleted: %+v, %v; want business/active from sub_2", got, err)
+		}
+	})
+}

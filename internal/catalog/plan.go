@@ -53,3 +53,20 @@ func PlanTitle(plan string) string {
 	}
 	return string(plan[0]-'a'+'A') + plan[1:]
 }
+
+// LargerPlan returns whichever of a and b is the larger plan; an unknown
+// plan counts as smaller than Free.
+func LargerPlan(a, b string) string {
+	rank := func(p string) int {
+		for i, q := range planOrder {
+			if q == p {
+				return i
+			}
+		}
+		return -1
+	}
+	if rank(b) > rank(a) {
+		return b
+	}
+	return a
+}

@@ -51,49 +51,93 @@ func (tx *Tx) linkCustomer(ctx context.Context, orgID, customerID string) error 
 // ApplyStripeSubscription applies one subscription event; see billing.Store.
 // The organization's row lock (and SQLite's write lock) serialises events of
 // one organization, so the watermark read and the write cannot interleave.
-func (db *DB) ApplyStripeSubscription(ctx context.Context, eventID string, created time.Time, customerID, orgID, status, plan string) (*catalog.Org, bool, error) {
+// The organization's plan is recomputed from all its subscriptions, so the
+// end of one does not undo another that is still paid.
+func (db *DB) ApplyStripeSubscription(ctx context.Context, ev catalog.SubscriptionEvent) (*catalog.Org, bool, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, false, err
 	}
 	defer tx.Rollback()
-	o, err := tx.lockStripeOrg(ctx, customerID, orgID)
+	o, err := tx.lockStripeOrg(ctx, ev.CustomerID, ev.OrgID)
 	if err != nil {
 		return nil, false, err
 	}
-	var last *time.Time
-	if err := tx.queryRow(ctx, `SELECT MAX(created) FROM stripe_events WHERE organization_id = ?`, o.ID).Scan(nullTimeCol{&last}); err != nil {
-		return nil, false, fmt.Errorf("read last stripe event: %w", err)
-	}
 	// ON CONFLICT DO NOTHING waits for a concurrent insert of the same id to
 	// commit and then inserts nothing: the second delivery sees 0 rows.
-	res, err := tx.exec(ctx, `INSERT INTO stripe_events (organization_id, event_id, created, received_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (organization_id, event_id) DO NOTHING`, o.ID, eventID, ts(created), ts(tx.now))
+	res, err := tx.exec(ctx, `INSERT INTO stripe_events (organization_id, event_id, created, received_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (organization_id, event_id) DO NOTHING`, o.ID, ev.EventID, ts(ev.Created), ts(tx.now))
 	if err != nil {
 		return nil, false, fmt.Errorf("record stripe event: %w", err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return nil, false, catalog.Errorf(catalog.ECONFLICT, "Stripe event %s was applied before.", eventID)
+		return nil, false, catalog.Errorf(catalog.ECONFLICT, "Stripe event %s was applied before.", ev.EventID)
 	}
-	if last != nil && created.Before(*last) {
+	granted, seen := catalog.PlanFree, false
+	var last time.Time
+	err = tx.queryRow(ctx, `SELECT plan, event_created FROM stripe_subscriptions WHERE organization_id = $1 AND subscription_id = $2`,
+		o.ID, ev.SubscriptionID).Scan(&granted, timeCol{&last})
+	switch {
+	case err == nil:
+		seen = true
+	case !errors.Is(err, sql.ErrNoRows):
+		return nil, false, fmt.Errorf("read stripe subscription: %w", err)
+	}
+	if seen && ev.Created.Before(last) {
 		return o, false, tx.commit() // recorded, so a redelivery is a duplicate, but it changes nothing
 	}
-	if o.StripeCustomerID == "" && customerID != "" {
-		if err := tx.linkCustomer(ctx, o.ID, customerID); err != nil {
+	if ev.Plan != "" {
+		granted = ev.Plan
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO stripe_subscriptions (organization_id, subscription_id, status, plan, event_created, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (organization_id, subscription_id) DO UPDATE SET status = excluded.status, plan = excluded.plan,
+			event_created = excluded.event_created, updated_at = excluded.updated_at`,
+		o.ID, ev.SubscriptionID, ev.Status, granted, ts(ev.Created), ts(tx.now)); err != nil {
+		return nil, false, fmt.Errorf("record stripe subscription: %w", err)
+	}
+	if o.StripeCustomerID == "" && ev.CustomerID != "" {
+		if err := tx.linkCustomer(ctx, o.ID, ev.CustomerID); err != nil {
 			return nil, false, err
 		}
-		o.StripeCustomerID = customerID
+		o.StripeCustomerID = ev.CustomerID
 	}
-	if _, err := tx.exec(ctx, `UPDATE organizations SET subscription_status = ?, updated_at = ? WHERE id = ?`, status, ts(tx.now), o.ID); err != nil {
+	plan, status, err := tx.subscriptionsPlan(ctx, o.ID)
+	if err != nil {
+		return nil, false, err
+	}
+	if plan == catalog.PlanFree {
+		status = ev.Status // nothing pays: the status is the one this event reports
+	}
+	if _, err := tx.exec(ctx, `UPDATE organizations SET subscription_status = $1, updated_at = $2 WHERE id = $3`, status, ts(tx.now), o.ID); err != nil {
 		return nil, false, fmt.Errorf("set subscription status: %w", err)
 	}
 	o.SubscriptionStatus = status
-	if plan != "" {
-		if err := tx.setOrgPlan(ctx, o, o.Name, plan, catalog.Actor{Type: "stripe", ID: eventID}); err != nil {
-			return nil, false, err
-		}
+	if err := tx.setOrgPlan(ctx, o, o.Name, plan, catalog.Actor{Type: "stripe", ID: ev.EventID}); err != nil {
+		return nil, false, err
 	}
 	return o, true, tx.commit()
+}
+
+// subscriptionsPlan is the largest plan the organization's subscriptions
+// grant, with the status of the subscription that grants it.
+func (tx *Tx) subscriptionsPlan(ctx context.Context, orgID string) (plan, status string, err error) {
+	rows, err := tx.query(ctx, `SELECT plan, status FROM stripe_subscriptions WHERE organization_id = $1 ORDER BY subscription_id`, orgID)
+	if err != nil {
+		return "", "", fmt.Errorf("read stripe subscriptions: %w", err)
+	}
+	defer rows.Close()
+	plan = catalog.PlanFree
+	for rows.Next() {
+		var p, s string
+		if err := rows.Scan(&p, &s); err != nil {
+			return "", "", fmt.Errorf("read stripe subscription: %w", err)
+		}
+		if p != plan && catalog.LargerPlan(plan, p) == p {
+			plan, status = p, s
+		}
+	}
+	return plan, status, rows.Err()
 }
 
 // lockStripeOrg finds and locks the organization of a Stripe event: by its

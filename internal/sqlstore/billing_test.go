@@ -37,7 +37,8 @@ func TestBilling_ApplyStripeSubscription(t *testing.T) {
 		ctx, org := sqlstoretest.MustCreateOrg(t, db, catalog.PlanFree)
 		t0 := time.Unix(1700000000, 0).UTC()
 		apply := func(id string, at time.Time, customer, orgID, status, plan string) (*catalog.Org, bool, error) {
-			return db.ApplyStripeSubscription(bg, id, at, customer, orgID, status, plan)
+			return db.ApplyStripeSubscription(bg, catalog.SubscriptionEvent{EventID: id, Created: at, CustomerID: customer,
+				OrgID: orgID, SubscriptionID: "sub_1", Status: status, Plan: plan})
 		}
 		// Found through metadata before the customer is known, which links it.
 		if o, wrote, err := apply("evt_1", t0.Add(2*time.Second), "cus_1", org.ID, "active", catalog.PlanTeam); err != nil || !wrote || o.Plan != catalog.PlanTeam {
@@ -75,6 +76,38 @@ func TestBilling_ApplyStripeSubscription(t *testing.T) {
 	})
 }
 
+// An organization that upgrades through a second subscription keeps the
+// larger plan when the first one ends, whatever order the events come in.
+func TestBilling_PlanFollowsAllSubscriptions(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		bg := context.Background()
+		_, org := sqlstoretest.MustCreateOrg(t, db, catalog.PlanFree)
+		t0 := time.Unix(1700000000, 0).UTC()
+		step := func(evt string, sec int, sub, status, plan, wantPlan, wantStatus string) {
+			t.Helper()
+			o, wrote, err := db.ApplyStripeSubscription(bg, catalog.SubscriptionEvent{EventID: evt, Created: t0.Add(time.Duration(sec) * time.Second),
+				CustomerID: "cus_1", OrgID: org.ID, SubscriptionID: sub, Status: status, Plan: plan})
+			if err != nil || !wrote || o.Plan != wantPlan || o.SubscriptionStatus != wantStatus {
+				t.Fatalf("%s: org = %+v, wrote %v, err %v; want %s/%s", evt, o, wrote, err, wantPlan, wantStatus)
+			}
+			if got, _ := db.FindOrgByID(bg, org.ID); got.Plan != wantPlan || got.SubscriptionStatus != wantStatus {
+				t.Fatalf("%s: stored org = %s/%s; want %s/%s", evt, got.Plan, got.SubscriptionStatus, wantPlan, wantStatus)
+			}
+		}
+		step("evt_1", 1, "sub_1", "active", catalog.PlanTeam, catalog.PlanTeam, "active")
+		step("evt_2", 2, "sub_2", "active", catalog.PlanBusiness, catalog.PlanBusiness, "active")
+		step("evt_3", 3, "sub_1", "canceled", catalog.PlanFree, catalog.PlanBusiness, "active") // sub_2 still pays
+		step("evt_4", 4, "sub_2", "past_due", "", catalog.PlanBusiness, "past_due")             // kept while Stripe retries
+		step("evt_5", 5, "sub_2", "canceled", catalog.PlanFree, catalog.PlanFree, "canceled")
+		// An event of sub_1 older than its last one changes nothing, even
+		// though it is newer than nothing else about the organization.
+		if o, wrote, err := db.ApplyStripeSubscription(bg, catalog.SubscriptionEvent{EventID: "evt_old", Created: t0.Add(2 * time.Second),
+			CustomerID: "cus_1", SubscriptionID: "sub_1", Status: "active", Plan: catalog.PlanTeam}); err != nil || wrote || o.Plan != catalog.PlanFree {
+			t.Fatalf("stale event of sub_1 = %+v, %v, %v; want nothing written", o, wrote, err)
+		}
+	})
+}
+
 // Stripe may deliver one event to several replicas at once: exactly one
 // applies it, and the others see ECONFLICT.
 func TestBilling_ConcurrentDuplicates(t *testing.T) {
@@ -87,7 +120,9 @@ func TestBilling_ConcurrentDuplicates(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, _, errs[i] = db.ApplyStripeSubscription(context.Background(), "evt_dup", time.Unix(1700000000, 0), "cus_dup", org.ID, "active", catalog.PlanBusiness)
+				_, _, errs[i] = db.ApplyStripeSubscription(context.Background(), catalog.SubscriptionEvent{EventID: "evt_dup",
+					Created: time.Unix(1700000000, 0), CustomerID: "cus_dup", OrgID: org.ID, SubscriptionID: "sub_dup",
+					Status: "active", Plan: catalog.PlanBusiness})
 			}()
 		}
 		wg.Wait()
