@@ -6,8 +6,11 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"runtime"
 	"strings"
 	"time"
@@ -64,6 +67,9 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 			db.sql.SetConnMaxLifetime(30 * time.Minute)
 		}
 	} else {
+		if err := createPrivate(dsn); err != nil {
+			return nil, err
+		}
 		db.sql, err = sql.Open("sqlite", sqliteDSN(dsn))
 		if err == nil {
 			// WAL lets readers run beside the one writer; a few connections suffice.
@@ -79,6 +85,24 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("connect to %s: %w", db.engine, err)
 	}
 	return db, nil
+}
+
+// createPrivate creates the SQLite file readable by its owner only, before
+// SQLite would create it with the process umask (often world-readable). The
+// -wal and -shm files SQLite makes later copy the database file's mode. An
+// existing file is left as it is: its mode is the operator's choice.
+func createPrivate(path string) error {
+	if path == ":memory:" || strings.HasPrefix(path, "file:") {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create sqlite database %s: %w", path, err)
+	}
+	return f.Close()
 }
 
 // sqliteDSN puts the per-connection pragmas in the DSN so that every pooled
