@@ -55,6 +55,7 @@ func (s *Server) getLineage(w http.ResponseWriter, r *http.Request) error {
 		Direction: catalog.Direction(cmp.Or(q.str("direction"), string(catalog.Both))),
 		Depth:     q.int("depth", catalog.DefaultLineageDepth, 1, catalog.MaxLineageDepth),
 	}
+	q.allow("format") // read by lineageFormat, which also looks at Accept
 	format := lineageFormat(r)
 	if format == "" {
 		q.fail("format", "format must be json, dot or svg.")

@@ -78,7 +78,7 @@ func sentence(s string) string {
 
 func (s *Server) listPipelines(w http.ResponseWriter, r *http.Request) error {
 	q := &queryReader{r: r}
-	f := catalog.PipelineFilter{Tags: r.URL.Query()["tag"], Owner: q.str("owner"), Query: q.str("q"), Page: q.page()}
+	f := catalog.PipelineFilter{Tags: q.strs("tag"), Owner: q.str("owner"), Query: q.str("q"), Page: q.page()}
 	if err := q.err(); err != nil {
 		return err
 	}

@@ -3,20 +3,43 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
 )
 
 // queryReader reads query parameters and collects every problem, so a bad
-// request is answered once with all of them.
+// request is answered once with all of them. It remembers which parameters
+// the handler asked for: any other one is refused by err, since a
+// misspelt filter that is silently ignored answers with everything.
 type queryReader struct {
 	r      *http.Request
 	errors []catalog.FieldError
+	known  []string
 }
 
-func (q *queryReader) str(name string) string { return q.r.URL.Query().Get(name) }
+func (q *queryReader) str(name string) string {
+	q.allow(name)
+	return q.r.URL.Query().Get(name)
+}
+
+// strs reads a parameter that may repeat (?tag=a&tag=b).
+func (q *queryReader) strs(name string) []string {
+	q.allow(name)
+	return q.r.URL.Query()[name]
+}
+
+// allow declares parameters the handler reads by other means.
+func (q *queryReader) allow(names ...string) {
+	for _, n := range names {
+		if !slices.Contains(q.known, n) {
+			q.known = append(q.known, n)
+		}
+	}
+}
 
 func (q *queryReader) page() catalog.Page {
 	p := catalog.Page{Cursor: q.str("cursor")}
@@ -60,12 +83,46 @@ func (q *queryReader) fail(field, msg string) {
 	q.errors = append(q.errors, catalog.FieldError{Field: field, Message: msg})
 }
 
-// err returns the collected problems as one EINVALID, or nil.
+// err returns the collected problems, or nil: unknown parameters first, as
+// one EMALFORMED naming each with the parameters the endpoint takes, then
+// bad values as one EINVALID.
 func (q *queryReader) err() error {
+	if err := q.unknown(); err != nil {
+		return err
+	}
 	if len(q.errors) == 0 {
 		return nil
 	}
 	return catalog.Invalid(q.errors)
+}
+
+func (q *queryReader) unknown() error {
+	var bad []string
+	for name := range q.r.URL.Query() {
+		if !slices.Contains(q.known, name) {
+			bad = append(bad, name)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	slices.Sort(bad)
+	allowed := slices.Sorted(slices.Values(q.known))
+	takes := "no query parameters"
+	if len(allowed) > 0 {
+		takes = strings.Join(allowed, ", ")
+	}
+	fields := make([]catalog.FieldError, len(bad))
+	for i, name := range bad {
+		msg := fmt.Sprintf("%q is not a query parameter of this endpoint; it takes %s.", name, takes)
+		if guess := catalog.Suggest(name, allowed); guess != "" {
+			msg = fmt.Sprintf("%q is not a query parameter of this endpoint; did you mean %q?", name, guess)
+		}
+		fields[i] = catalog.FieldError{Field: name, Message: msg}
+	}
+	e := catalog.Errorf(catalog.EMALFORMED, "Unknown query parameter %s; this endpoint takes %s.", strings.Join(bad, ", "), takes)
+	e.Fields = fields
+	return e
 }
 
 // list is the envelope of every list response.
