@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bytes"
@@ -97,7 +97,7 @@ func TestTenants_RoutedByHost(t *testing.T) {
 	}
 	env := map[string]string{"DATAXPIPE_DB": shared, "DATAXPIPE_TENANTS": file, "DATAXPIPE_SECRET_KEY": strings.Repeat("cd", 32)}
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"migrate"}, func(k string) string { return env[k] }, nil, &out, io.Discard); err != nil {
+	if err := Migrate(context.Background(), load(t, env), MigrateOptions{}, &out); err != nil {
 		t.Fatalf("migrate: %v\n%s", err, out.String())
 	}
 	for _, store := range []string{"shared", "a.api.test", "b.api.test", "c.api.test"} {
@@ -112,7 +112,7 @@ func TestTenants_RoutedByHost(t *testing.T) {
 	for host, dsn := range dsns {
 		keys[host] = seed(t, dsn)
 	}
-	base, _, _ := startServer(t, env)
+	base := startServer(t, env).url
 	for host, key := range keys { // the same pipeline name in every store
 		body := `{"name":"orders","owner":"` + host + `","schedule":"@daily"}`
 		if code, out := hostDo(t, "POST", base, host, "/api/v1/pipelines/", key, body); code != 201 {
@@ -151,9 +151,15 @@ func TestTenants_RoutedByHost(t *testing.T) {
 func TestTenants_RefusedOnSQLite(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "tenants.yaml")
 	os.WriteFile(file, []byte("a.api.test: {schema: tenant_a}\n"), 0o600)
-	env := map[string]string{"DATAXPIPE_TENANTS": file, "DATAXPIPE_ADDR": freeAddr(t)}
-	err := run(context.Background(), []string{"serve"}, func(k string) string { return env[k] }, nil, io.Discard, io.Discard)
+	cfg := load(t, map[string]string{"DATAXPIPE_TENANTS": file, "DATAXPIPE_DB": t.TempDir() + "/t.db", "DATAXPIPE_ENV": "development"})
+	s, err := New(context.Background(), cfg, Options{})
 	if err == nil || !strings.Contains(err.Error(), "needs DATAXPIPE_DB=postgres") {
-		t.Fatalf("serve with tenants on SQLite: %v", err)
+		if s != nil {
+			s.Close()
+		}
+		t.Fatalf("New with tenants on SQLite: %v", err)
+	}
+	if err := Migrate(context.Background(), cfg, MigrateOptions{}, io.Discard); err == nil || !strings.Contains(err.Error(), "needs DATAXPIPE_DB=postgres") {
+		t.Fatalf("Migrate with tenants on SQLite: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bytes"
@@ -71,9 +71,9 @@ func TestLoadSecretKey_TheEnvironmentWinsAndBadFilesStop(t *testing.T) {
 	}
 }
 
-// TestServe_DevelopmentStoresConnectionSecretsSealed stores a password
+// TestNew_DevelopmentStoresConnectionSecretsSealed stores a password
 // through a development server, restarts it and reads the connection back.
-func TestServe_DevelopmentStoresConnectionSecretsSealed(t *testing.T) {
+func TestNew_DevelopmentStoresConnectionSecretsSealed(t *testing.T) {
 	db := t.TempDir() + "/dev.db"
 	env := map[string]string{"DATAXPIPE_DB": db, "DATAXPIPE_ENV": "development"}
 	call := func(base, method, path, body string) (int, string) {
@@ -88,21 +88,21 @@ func TestServe_DevelopmentStoresConnectionSecretsSealed(t *testing.T) {
 		b, _ := io.ReadAll(res.Body)
 		return res.StatusCode, string(b)
 	}
-	base, logs, stop := startServer(t, env)
-	if code, body := call(base, "POST", "/api/v1/connections/", `{"id":"pg-dev","type":"postgres","config":{"host":"localhost","password":"dev-pw-123"}}`); code != 201 || strings.Contains(body, "dev-pw-123") {
+	ts := startServer(t, env)
+	if code, body := call(ts.url, "POST", "/api/v1/connections/", `{"id":"pg-dev","type":"postgres","config":{"host":"localhost","password":"dev-pw-123"}}`); code != 201 || strings.Contains(body, "dev-pw-123") {
 		t.Fatalf("create: %d %s", code, body)
 	}
-	if !strings.Contains(logs.String(), db+".key") {
-		t.Fatalf("the log does not name the key file:\n%s", logs.String())
+	if !strings.Contains(ts.logs.String(), db+".key") {
+		t.Fatalf("the log does not name the key file:\n%s", ts.logs.String())
 	}
-	stop()
+	ts.stop()
 	for _, file := range []string{db, db + "-wal"} {
 		if raw, _ := os.ReadFile(file); bytes.Contains(raw, []byte("dev-pw-123")) {
 			t.Fatalf("%s holds the password in the clear", file)
 		}
 	}
-	base, _, _ = startServer(t, env)
-	if code, body := call(base, "GET", "/api/v1/connections/pg-dev", ""); code != 200 || !strings.Contains(body, `"password":"********"`) {
+	ts = startServer(t, env)
+	if code, body := call(ts.url, "GET", "/api/v1/connections/pg-dev", ""); code != 200 || !strings.Contains(body, `"password":"********"`) {
 		t.Fatalf("after restart: %d %s", code, body)
 	}
 }
