@@ -62,3 +62,33 @@ func TestString_MasksURLPassword(t *testing.T) {
 		t.Fatalf("String() shows a password:\n%s", s)
 	}
 }
+
+// TestVariables_AreWhatLoadReads holds the help list to Load: a variable
+// read but not listed, or listed but never read, fails.
+func TestVariables_AreWhatLoadReads(t *testing.T) {
+	read := map[string]bool{}
+	Load(func(k string) string {
+		if !strings.HasSuffix(k, "_FILE") {
+			read[k] = true
+		}
+		return ""
+	})
+	listed := map[string]bool{}
+	for _, v := range Variables {
+		if listed[v.Name] {
+			t.Errorf("%s is listed twice", v.Name)
+		}
+		listed[v.Name] = true
+		if !read[v.Name] {
+			t.Errorf("%s is listed but Load does not read it", v.Name)
+		}
+		if v.About == "" {
+			t.Errorf("%s has no description", v.Name)
+		}
+	}
+	for k := range read {
+		if !listed[k] {
+			t.Errorf("Load reads %s, which Variables does not list", k)
+		}
+	}
+}

@@ -1,12 +1,15 @@
-package main
+package cli
 
 import (
 	"bytes"
 	"context"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/dataxpipe/catalog/internal/client"
+	"github.com/dataxpipe/catalog/internal/config"
+	"github.com/dataxpipe/catalog/internal/server"
 )
 
 // dxpResult is what one in-process dxp invocation printed and returned.
@@ -19,7 +22,7 @@ type dxpResult struct {
 func runDXP(t *testing.T, env map[string]string, stdin string, args ...string) dxpResult {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(stdin), &out, &errOut)
+	err := Run(context.Background(), args, Env{Getenv: func(k string) string { return env[k] }, Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut})
 	return dxpResult{out.String(), errOut.String(), err}
 }
 
@@ -32,6 +35,23 @@ func (r dxpResult) must(t *testing.T) dxpResult {
 	return r
 }
 
+// startServer serves a catalog configured by env alone, as internal/server
+// builds it, and returns its URL.
+func startServer(t *testing.T, env map[string]string) string {
+	t.Helper()
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := server.New(context.Background(), cfg, server.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(func() { ts.Close(); s.Close() })
+	return ts.URL
+}
+
 // testCatalog is a development server with one organization, acme-corp,
 // on the plan the test asks for.
 type testCatalog struct {
@@ -42,7 +62,7 @@ type testCatalog struct {
 
 func newTestCatalog(t *testing.T, plan string) *testCatalog {
 	t.Helper()
-	base, _, _ := startServer(t, map[string]string{"DATAXPIPE_DB": t.TempDir() + "/cli.db", "DATAXPIPE_ENV": "development"})
+	base := startServer(t, map[string]string{"DATAXPIPE_DB": t.TempDir() + "/cli.db", "DATAXPIPE_ENV": "development"})
 	platform, err := client.New(base, "platform-key")
 	if err != nil {
 		t.Fatal(err)

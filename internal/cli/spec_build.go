@@ -1,60 +1,56 @@
-package main
+package cli
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"github.com/dataxpipe/catalog/internal/spec"
+	"github.com/spf13/cobra"
 )
 
-var specBuildCmd = &command{
-	name:    "spec build",
-	args:    "FILE|DIR... -o DIR",
-	summary: "write pipeline.json and lineage.json for each spec",
-	about: `Validates the specs like "dxp spec validate", then writes for each pipeline
+func (c *cli) specBuildCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "build FILE|DIR... -o DIR",
+		Short: "write pipeline.json and lineage.json for each spec",
+		Long: `Validates the specs like "dxp spec validate", then writes for each pipeline
   DIR/<name>/metadata/pipeline.json   the flat pipeline.json the API registers
   DIR/<name>/metadata/lineage.json    {"edges": [{"from", "to"}]}, every edge
                                       the pipeline adds to the lineage graph
 The output is deterministic (fixed key order, sorted edges, a trailing
 newline), so it can be committed and diffed. Nothing is written when any
 spec has a problem.`,
-	examples: []string{
-		"dxp spec build specs/orders.yaml -o build",
-		"dxp spec build specs/ -o build && dxp pipelines apply -f build/orders_sync/metadata/pipeline.json",
-	},
-	run: specBuild,
-}
-
-func specBuild(ctx context.Context, c *cli, args []string) error {
-	fs := c.flags()
-	outDir := fs.String("o", "", "output `DIR` (required)")
-	files, err := c.parse(fs, args, 1, -1)
-	if err != nil {
-		return err
+		Example: examples(
+			"dxp spec build specs/orders.yaml -o build",
+			"dxp spec build specs/ -o build && dxp pipelines apply -f build/orders_sync/metadata/pipeline.json",
+		),
+		Args: args(1, -1),
 	}
-	if *outDir == "" {
-		return c.usage("-o DIR is required")
-	}
-	set, err := checkSpecs(files)
-	if err != nil {
-		return err
-	}
-	if err := set.report(c.stdout); err != nil {
-		return err
-	}
-	for _, p := range set.pipelines() {
-		written, err := writeBuild(*outDir, p)
+	outDir := cmd.Flags().StringP("out", "o", "", "output `DIR` (required)")
+	cmd.RunE = func(cmd *cobra.Command, files []string) error {
+		if *outDir == "" {
+			return usagef(cmd, "-o DIR is required")
+		}
+		set, err := checkSpecs(files)
 		if err != nil {
 			return err
 		}
-		for _, path := range written {
-			fmt.Fprintf(c.stdout, "wrote %s\n", path)
+		if err := set.report(c.Stdout); err != nil {
+			return err
 		}
+		for _, p := range set.pipelines() {
+			written, err := writeBuild(*outDir, p)
+			if err != nil {
+				return err
+			}
+			for _, path := range written {
+				fmt.Fprintf(c.Stdout, "wrote %s\n", path)
+			}
+		}
+		return nil
 	}
-	return nil
+	return cmd
 }
 
 // lineageFile is the shape of lineage.json.

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -30,7 +30,7 @@ func golden(t *testing.T, dir, name, got string) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./cmd/dxp -run %s -update to create it)", err, t.Name())
+		t.Fatalf("%v (run go test ./internal/cli -run %s -update to create it)", err, t.Name())
 	}
 	if got != string(want) {
 		t.Errorf("%s differs from the golden file:\n--- got\n%s--- want\n%s", path, got, want)
