@@ -62,7 +62,7 @@ func (s *Server) postCheckResults(w http.ResponseWriter, r *http.Request) error 
 	if len(times) > 0 {
 		return catalog.Invalid(append(checkProblems(reports, req.Results == nil), times...))
 	}
-	results, err := s.store.RecordCheckResults(r.Context(), reports)
+	results, err := s.store.RecordCheckResults(r.Context(), reports, checkSeverities) // convert.go
 	if err != nil && req.Results == nil {
 		return singleResultError(err)
 	} else if err != nil {

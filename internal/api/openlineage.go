@@ -1,18 +1,15 @@
 package api
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
 	"github.com/dataxpipe/catalog/internal/openlineage"
 )
 
-// openLineageStore is what the OpenLineage handlers need of the store. The
-// ingest method takes an openlineage.Event, which the catalog package
-// cannot name (openlineage builds on it), so its interface lives here.
+// openLineageStore is what the OpenLineage handlers need of the store.
 type openLineageStore interface {
-	IngestOpenLineage(ctx context.Context, ev openlineage.Event) (*catalog.IngestResult, error)
+	catalog.OpenLineageIngestService
 	catalog.OpenLineageEventService
 }
 
@@ -64,7 +61,7 @@ func (s *Server) postLineage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return parseError(err)
 	}
-	res, err := s.store.IngestOpenLineage(r.Context(), ev)
+	res, err := s.store.IngestOpenLineage(r.Context(), lineageEvent(ev), checkSeverities) // convert.go
 	if err != nil {
 		return err
 	}

@@ -90,6 +90,6 @@ func (s *Server) ingestOne(r *http.Request, raw []byte) error {
 	if err != nil {
 		return parseError(err)
 	}
-	_, err = s.store.IngestOpenLineage(r.Context(), ev)
+	_, err = s.store.IngestOpenLineage(r.Context(), lineageEvent(ev), checkSeverities)
 	return err
 }

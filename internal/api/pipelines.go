@@ -43,6 +43,7 @@ func (s *Server) registerPipeline(w http.ResponseWriter, r *http.Request) error 
 			return b
 		},
 	}
+	reg.Datasets, reg.Edges = declaredLineage(p) // convert.go
 	pl, created, err := s.store.RegisterPipeline(r.Context(), reg)
 	if err != nil {
 		return err

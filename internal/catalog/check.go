@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -94,6 +95,85 @@ func (c CheckReport) Validate() []FieldError {
 	return errs
 }
 
+// CheckSeverities reads the severity of each check that a stored pipeline
+// definition declares (check id → severity). The caller of the check
+// services hands it over: the store keeps definitions as text and does not
+// know their shape. Nil, or a definition it cannot read, declares none.
+type CheckSeverities func(definition json.RawMessage) map[string]string
+
+// ResolveSeverity is the severity the report is recorded with: its own,
+// else the one declared (by the current definition of the run's pipeline),
+// else error.
+func (c CheckReport) ResolveSeverity(declared map[string]string) string {
+	if c.Severity != "" {
+		return c.Severity
+	}
+	if s, ok := declared[c.CheckID]; ok {
+		return s
+	}
+	return SeverityError
+}
+
+// CheckBatchProblems reports a batch that is empty or too large: then
+// nothing else of it is worth checking.
+func CheckBatchProblems(n int) []FieldError {
+	if n == 0 || n > MaxCheckBatch {
+		return []FieldError{{"results", fmt.Sprintf("Send 1 to %d check results at a time (got %d); split larger batches.", MaxCheckBatch, n)}}
+	}
+	return nil
+}
+
+// ValidateCheckBatch reports every problem of every report, named
+// results[i].field, given the runs that the reports name (a run missing
+// from runs does not exist in the organization).
+func ValidateCheckBatch(reports []CheckReport, runs map[string]*Run) []FieldError {
+	var problems []FieldError
+	add := func(i int, field, msg string) {
+		problems = append(problems, FieldError{fmt.Sprintf("results[%d].%s", i, field), msg})
+	}
+	for i, rep := range reports {
+		for _, p := range rep.Validate() {
+			add(i, p.Field, p.Message)
+		}
+		if rep.RunID == "" {
+			continue
+		}
+		switch run := runs[rep.RunID]; {
+		case run == nil:
+			add(i, "run_id", fmt.Sprintf("No run %q in this organization; post the run first.", rep.RunID))
+		case rep.PipelineName != "" && rep.PipelineName != run.PipelineName:
+			add(i, "pipeline_id", fmt.Sprintf("Run %s belongs to pipeline %s, not %s.", run.ID, run.PipelineName, rep.PipelineName))
+		}
+	}
+	return problems
+}
+
+// NewCheckResult is the result that rep records in run at now, with
+// severity (see ResolveSeverity). It runs at rep.ExecutedAt, else now; its
+// values are kept compact, and JSON null as none.
+func NewCheckResult(run *Run, rep CheckReport, severity string, now time.Time) *CheckResult {
+	c := &CheckResult{OrgID: run.OrgID, ID: NewID("chk"), RunID: run.ID, PipelineName: run.PipelineName,
+		CheckID: rep.CheckID, Status: rep.Status, Severity: severity, ObservedValue: compactJSON(rep.ObservedValue),
+		Expected: compactJSON(rep.Expected), Message: rep.Message, ExecutedAt: now, CreatedAt: now}
+	if rep.ExecutedAt != nil {
+		c.ExecutedAt = KeepTime(*rep.ExecutedAt)
+	}
+	return c
+}
+
+// FailsRun reports whether the result marks its run ChecksFailed: a failed
+// check of severity error.
+func (c *CheckResult) FailsRun() bool { return c.Status == CheckFailed && c.Severity == SeverityError }
+
+// compactJSON keeps a JSON value compact, and JSON null as none.
+func compactJSON(v json.RawMessage) json.RawMessage {
+	var b bytes.Buffer
+	if v == nil || json.Compact(&b, v) != nil || b.String() == "null" {
+		return nil
+	}
+	return b.Bytes()
+}
+
 // CheckSummary counts a run's check results by status.
 type CheckSummary struct {
 	Total, Passed, Failed, Error, Skipped int
@@ -114,9 +194,10 @@ type CheckService interface {
 	// size), including a run that does not exist (results[i].run_id) and a
 	// pipeline that is not the run's (results[i].pipeline_id). A failed
 	// result of severity error marks its run ChecksFailed in the same
-	// transaction. Results come back in the order of reports. OpenLineage
-	// ingestion records dataQualityAssertions and test facets through it.
-	RecordCheckResults(ctx context.Context, reports []CheckReport) ([]*CheckResult, error)
+	// transaction. Results come back in the order of reports. A report
+	// without severity takes the one severities reads from the current
+	// definition of its run's pipeline (see ResolveSeverity).
+	RecordCheckResults(ctx context.Context, reports []CheckReport, severities CheckSeverities) ([]*CheckResult, error)
 	// ListCheckResults lists newest first (executed_at, then id,
 	// descending). EINVALID for a cursor this store did not make.
 	ListCheckResults(ctx context.Context, f CheckResultFilter) ([]*CheckResult, string, error)

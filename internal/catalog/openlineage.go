@@ -3,13 +3,15 @@ package catalog
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
-// The OpenLineage ingestion of POST /api/v1/lineage. The store method that
-// applies an event takes an openlineage.Event; that package builds on this
-// one (run statuses), so the method's interface lives beside the handler
-// (internal/api, openLineageStore) and only the plain types live here.
+// The OpenLineage ingestion of POST /api/v1/lineage. internal/openlineage
+// parses an event; its caller converts it into an OpenLineageEvent, and the
+// rules below map that onto runs, check results and the lineage graph,
+// which the store then persists.
 
 // Lineage sources other than pipeline specs: an OpenLineage job declares
 // the datasets and edges of its latest event that carries any, as
@@ -20,9 +22,81 @@ const (
 	LineageSourceDataset = "dataset"
 )
 
+// The kinds of OpenLineage event. A RunEvent reports a run's state; a
+// JobEvent and a DatasetEvent carry static metadata with no run.
+const (
+	OpenLineageRunEvent     = "run"
+	OpenLineageJobEvent     = "job"
+	OpenLineageDatasetEvent = "dataset"
+)
+
+// The OpenLineage event types the mapping tells apart beyond the run status
+// they move a run to.
+const (
+	OpenLineageStart = "START"
+	OpenLineageFail  = "FAIL"
+)
+
+// MaxOpenLineageEdges bounds the edges one event declares: every input
+// times every output grows fast, and one hostile event must not write
+// millions of rows. Real jobs are far below it.
+const MaxOpenLineageEdges = 10000
+
+// OpenLineageEvent is a parsed, valid OpenLineage event in plain types:
+// the fields the mapping reads, with the parser's own rules (the pipeline
+// of a job, the DAG run of a task, the status of an event type) already
+// applied. Fields of another kind of event stay zero.
+type OpenLineageEvent struct {
+	Kind        string // OpenLineageRunEvent, OpenLineageJobEvent or OpenLineageDatasetEvent
+	EventType   string // RunEvent only: START, RUNNING, COMPLETE, ABORT, FAIL, OTHER; "" when none
+	EventTime   time.Time
+	Fingerprint string          // the event's identity: equal events have equal fingerprints
+	Raw         json.RawMessage // the event exactly as received
+
+	// RunEvent only.
+	RunID        string // the event's run.runId
+	DAGRunID     string // the run it rolls up to: a task's DAG run, else RunID
+	Pipeline     string // the pipeline the job belongs to (its name up to the first dot)
+	Status       string // the run status the event type moves a run to; "" leaves the status
+	Terminal     bool   // the event type ends a run (COMPLETE, FAIL, ABORT)
+	ErrorMessage string // the errorMessage facet's message, "" when none
+	Tests        []OpenLineageTest
+
+	JobNamespace, JobName string               // RunEvent and JobEvent
+	Inputs, Outputs       []OpenLineageDataset // RunEvent and JobEvent
+	Dataset               *OpenLineageDataset  // DatasetEvent only
+}
+
+// OpenLineageDataset is an input, an output or a DatasetEvent's dataset.
+type OpenLineageDataset struct {
+	Namespace, Name string
+	Assertions      []OpenLineageAssertion // the dataQualityAssertions input facet
+}
+
+// OpenLineageAssertion is one entry of the dataQualityAssertions facet.
+type OpenLineageAssertion struct {
+	Assertion string // the test, e.g. not_null
+	Success   bool
+	Column    string // "" when the assertion is about the whole dataset
+	Severity  string
+	Name      string
+	Expected  string
+	Actual    string
+}
+
+// OpenLineageTest is one test of the test run facet.
+type OpenLineageTest struct {
+	Name        string
+	Status      string // pass, fail or skip by convention
+	Severity    string
+	Description string
+	Expected    string
+	Actual      string
+}
+
 // IngestResult says what one OpenLineage event did.
 type IngestResult struct {
-	Fingerprint string // the event's identity (openlineage.Event.Fingerprint)
+	Fingerprint string // the event's identity (OpenLineageEvent.Fingerprint)
 	// Duplicate is true when the same event was stored before; it then had
 	// no effect at all.
 	Duplicate bool
@@ -55,6 +129,19 @@ type OpenLineageFilter struct {
 	Page
 }
 
+// OpenLineageIngestService applies OpenLineage events.
+type OpenLineageIngestService interface {
+	// IngestOpenLineage applies one event in one transaction: the raw event
+	// is stored once per fingerprint (a repeat changes nothing and reports
+	// Duplicate), its datasets become its job's part of the lineage graph,
+	// and a RunEvent of a registered pipeline's job becomes, or updates,
+	// that pipeline's run (OpenLineageEvent.ApplyToRun) with the check
+	// results of its facets (OpenLineageEvent.CheckReports), whose severity
+	// severities resolves as RecordCheckResults does. A run that cannot take
+	// the event is no error: RunNote says why.
+	IngestOpenLineage(ctx context.Context, ev OpenLineageEvent, severities CheckSeverities) (*IngestResult, error)
+}
+
 // OpenLineageEventService reads and retires the stored raw events.
 type OpenLineageEventService interface {
 	// ListOpenLineageEvents lists the organization's events newest first
@@ -68,4 +155,208 @@ type OpenLineageEventService interface {
 // (runs, check results, lineage) stays.
 type OpenLineageRetention interface {
 	PurgeOpenLineageEvents(ctx context.Context, before time.Time) (int64, error)
+}
+
+// CarriesLineage reports whether a run or job event names datasets: only
+// such events replace their job's edges.
+func (ev OpenLineageEvent) CarriesLineage() bool {
+	return ev.Kind != OpenLineageDatasetEvent && len(ev.Inputs)+len(ev.Outputs) > 0
+}
+
+// LineageSource is who the event declares its part of the graph as: its
+// job, or for a DatasetEvent its dataset.
+func (ev OpenLineageEvent) LineageSource() (kind, name string) {
+	if ev.Kind == OpenLineageDatasetEvent && ev.Dataset != nil {
+		return LineageSourceDataset, ev.Dataset.Namespace + "/" + ev.Dataset.Name
+	}
+	return LineageSourceJob, ev.JobNamespace + "/" + ev.JobName
+}
+
+// OpenLineageLineage is what an event declares, given the graph nodes its
+// inputs and outputs are (for a DatasetEvent: its dataset as the one
+// input): each node once, and an edge from every input to every output but
+// itself, each once, at most MaxOpenLineageEdges.
+func OpenLineageLineage(inputs, outputs []Dataset) ([]Dataset, []LineageEdge) {
+	var datasets []Dataset
+	seenNode := map[string]bool{}
+	for _, d := range append(append([]Dataset(nil), inputs...), outputs...) {
+		if !seenNode[d.ID] {
+			seenNode[d.ID], datasets = true, append(datasets, d)
+		}
+	}
+	var edges []LineageEdge
+	seen := map[LineageEdge]bool{}
+	for _, from := range inputs {
+		for _, to := range outputs {
+			e := LineageEdge{From: from.ID, To: to.ID}
+			if e.From != e.To && !seen[e] && len(edges) < MaxOpenLineageEdges {
+				seen[e], edges = true, append(edges, e)
+			}
+		}
+	}
+	return datasets, edges
+}
+
+// ApplyToRun applies a RunEvent to the run it rolls up to (DAGRunID) as of
+// cur, nil when that run does not exist yet, at now. It returns the run to
+// store and whether there is anything to write. The errors are those of
+// NewRun and Run.Apply (ECONFLICT, EINVALID); clients do not resend a 4xx,
+// so the caller notes them instead of failing the event.
+//
+// Only the DAG's own events decide the run's status; a task's events keep
+// the run running (and never reopen a finished one), and a task's FAIL is
+// noted in the run's attributes under failed_tasks. Events arrive out of
+// order: a terminal event first (COMPLETE before START) starts the run at
+// its own time, which the late START then corrects, also on a finished run.
+func (ev OpenLineageEvent) ApplyToRun(orgID string, cur *Run, now time.Time) (*Run, bool, error) {
+	own := ev.DAGRunID == ev.RunID
+	at := KeepTime(ev.EventTime)
+	ch := ev.runChange(own, at)
+	if cur == nil {
+		ch.StartedAt = &at
+		if ch.Status == nil {
+			running := RunRunning // OTHER, or a task, before anything else of the run
+			ch.Status = &running
+		}
+		if !own {
+			ch.Attributes = ev.failedTask(nil)
+		}
+		run, err := NewRun(orgID, ev.DAGRunID, ch, now)
+		return run, err == nil, err
+	}
+	early := at.Before(cur.StartedAt)
+	switch {
+	case RunFinished(cur.Status) && own && ev.EventType == OpenLineageStart && early:
+		// The late START of a finished run: its status stays, but the
+		// start it reports is the true one.
+		next := *cur
+		next.StartedAt, next.UpdatedAt = at, now
+		return &next, true, nil
+	case RunFinished(cur.Status) && !ev.Terminal:
+		return cur, false, nil // a late START, RUNNING or OTHER
+	case RunFinished(cur.Status) && !own:
+		return cur, false, nil // a task's late end: the DAG's own event has decided
+	case !own:
+		if early {
+			ch.StartedAt = &at
+		}
+		ch.Attributes = ev.failedTask(cur.Attributes)
+	}
+	return cur.Apply(ch, now)
+}
+
+// runChange is what the event says of its run. A task's event only says
+// the DAG run is running.
+func (ev OpenLineageEvent) runChange(own bool, at time.Time) RunChange {
+	ch := RunChange{Pipeline: ev.Pipeline}
+	status := ev.Status
+	switch {
+	case !own || status == RunRunning:
+		status = RunRunning
+		if own && ev.EventType == OpenLineageStart {
+			ch.StartedAt = &at
+		}
+	case ev.Terminal:
+		ch.FinishedAt = &at
+		if ev.ErrorMessage != "" {
+			msg := clipBytes(ev.ErrorMessage, MaxRunErrorBytes)
+			ch.Error = &msg
+		}
+	}
+	if status != "" {
+		ch.Status = &status
+	}
+	return ch
+}
+
+// failedTask is the attributes change noting a task's FAIL on its DAG run:
+// failed_tasks maps each failed task's job name to its error message. The
+// stored map is extended, as attributes merge only their top-level keys.
+func (ev OpenLineageEvent) failedTask(cur json.RawMessage) json.RawMessage {
+	if ev.EventType != OpenLineageFail {
+		return nil
+	}
+	var attrs struct {
+		Failed map[string]string `json:"failed_tasks"`
+	}
+	_ = json.Unmarshal(cur, &attrs) // not an object, or none: start a new map
+	if attrs.Failed == nil {
+		attrs.Failed = map[string]string{}
+	}
+	attrs.Failed[ev.JobName] = clipBytes(ev.ErrorMessage, 512)
+	b, _ := json.Marshal(attrs) // a map of strings always encodes
+	return b
+}
+
+// CheckReports are the check results of the event's dataQualityAssertions
+// input facets and test run facet, for the run runID, executed at the
+// event's time. The check id of an assertion is the assertion, with
+// ".column" when it names one. A severity other than error or warn (a
+// producer's own words: critical, high) is left to the definition; a
+// report that is not valid even so is left out, since one odd test must
+// not cost the event its run and lineage; at most MaxCheckBatch.
+func (ev OpenLineageEvent) CheckReports(runID string) []CheckReport {
+	at := KeepTime(ev.EventTime)
+	var all []CheckReport
+	for _, in := range ev.Inputs {
+		for _, a := range in.Assertions {
+			status := CheckFailed
+			if a.Success {
+				status = CheckPassed
+			}
+			all = append(all, CheckReport{CheckID: strings.Trim(a.Assertion+"."+a.Column, "."), Status: status,
+				Severity: a.Severity, Message: a.Name, Expected: jsonString(a.Expected), ObservedValue: jsonString(a.Actual)})
+		}
+	}
+	for _, t := range ev.Tests {
+		all = append(all, CheckReport{CheckID: t.Name, Status: testStatus(t.Status), Severity: t.Severity,
+			Message: t.Description, Expected: jsonString(t.Expected), ObservedValue: jsonString(t.Actual)})
+	}
+	var out []CheckReport
+	for _, rep := range all {
+		rep.RunID, rep.ExecutedAt = runID, &at
+		if !ValidSeverity(rep.Severity) {
+			rep.Severity = ""
+		}
+		if len(rep.Validate()) == 0 && len(out) < MaxCheckBatch {
+			out = append(out, rep)
+		}
+	}
+	return out
+}
+
+// testStatus maps the test facet's status (pass, fail, skip by convention;
+// some producers write passed or success) onto a check status; anything
+// else is error, since the test said neither.
+func testStatus(s string) string {
+	switch strings.ToLower(s) {
+	case "pass", "passed", "success":
+		return CheckPassed
+	case "fail", "failed", "failure":
+		return CheckFailed
+	case "skip", "skipped":
+		return CheckSkipped
+	}
+	return CheckError
+}
+
+// jsonString is s as a JSON string value of at most 1 KiB of text, nil
+// for "".
+func jsonString(s string) json.RawMessage {
+	if s == "" {
+		return nil
+	}
+	b, _ := json.Marshal(clipBytes(s, 1024)) // a string always encodes
+	return b
+}
+
+// clipBytes cuts s to at most n bytes without splitting a character.
+func clipBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

@@ -50,6 +50,12 @@ type PipelineRegistration struct {
 	Definition func(version string) json.RawMessage
 	// NextVersion names the version after the current one.
 	NextVersion func(current string) string
+	// Datasets and Edges are the lineage the definition declares: its
+	// datasets, with the external ones its edges name (known only by id),
+	// and its edges. They become the pipeline's part of the organization's
+	// lineage graph when the registration creates a version.
+	Datasets []Dataset
+	Edges    []LineageEdge
 }
 
 // PipelineFilter narrows a pipeline list. All Tags must match.

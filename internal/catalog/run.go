@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -172,4 +173,165 @@ type RunService interface {
 	// ListRuns lists newest first (started_at, then id, descending).
 	// EINVALID for a cursor this store did not make.
 	ListRuns(ctx context.Context, f RunFilter) ([]*Run, string, error)
+}
+
+// RunChange is what a RunEvent, a RunUpdate or an OpenLineage event says of
+// a run, as optional changes, so that POST, PATCH and OpenLineage share the
+// status rules of RunService (NewRun and Run.Apply). Times are as kept.
+type RunChange struct {
+	Pipeline   string // "" for an update, which never moves a run
+	Status     *string
+	StartedAt  *time.Time
+	FinishedAt *time.Time
+	Error      *string
+	Attributes json.RawMessage // merged as RunEvent.Attributes says
+}
+
+// Change is what the event says of its run.
+func (ev RunEvent) Change() RunChange {
+	return RunChange{Pipeline: ev.PipelineName, Status: &ev.Status, StartedAt: keepTime(ev.StartedAt),
+		FinishedAt: keepTime(ev.FinishedAt), Error: ev.Error, Attributes: ev.Attributes}
+}
+
+// Change is what the update says of its run.
+func (u RunUpdate) Change() RunChange {
+	return RunChange{Status: u.Status, FinishedAt: keepTime(u.FinishedAt), Error: u.Error}
+}
+
+// NewRun builds the run that a first event (ch) creates at now, or
+// EINVALID listing every problem of the result.
+func NewRun(orgID, id string, ch RunChange, now time.Time) (*Run, error) {
+	r := &Run{OrgID: orgID, ID: id, PipelineName: ch.Pipeline, StartedAt: now, CreatedAt: now, UpdatedAt: now}
+	return r, applyFields(r, ch, now)
+}
+
+// Apply returns the run with ch applied at now and whether anything
+// changed; r itself is left as it was. ECONFLICT when the change moves the
+// run to another pipeline, changes a finished run other than by an
+// identical repeat, or takes a running run back to queued; EINVALID for the
+// problems of the result.
+func (r *Run) Apply(ch RunChange, now time.Time) (*Run, bool, error) {
+	if ch.Pipeline != "" && ch.Pipeline != r.PipelineName {
+		return nil, false, Errorf(ECONFLICT, "Run %s belongs to pipeline %s, not %s; give this run another run_id.", r.ID, r.PipelineName, ch.Pipeline)
+	}
+	next := *r
+	err := applyFields(&next, ch, now)
+	changed := changedFields(r, &next)
+	switch {
+	case RunFinished(r.Status) && len(changed) == 0:
+		return r, false, nil // an identical repeat
+	case RunFinished(r.Status) && next.Status != r.Status:
+		return nil, false, Errorf(ECONFLICT, "Run %s already finished as %s; a finished run does not change status again.", r.ID, r.Status)
+	case RunFinished(r.Status):
+		return nil, false, Errorf(ECONFLICT, "Run %s already finished as %s; only an identical repeat is accepted, and this one changes %s.", r.ID, r.Status, strings.Join(changed, ", "))
+	case r.Status == RunRunning && next.Status == RunQueued:
+		return nil, false, Errorf(ECONFLICT, "Run %s is running; it cannot go back to queued.", r.ID)
+	case err != nil:
+		return nil, false, err
+	}
+	if len(changed) == 0 {
+		return r, false, nil
+	}
+	next.UpdatedAt = now
+	return &next, true, nil
+}
+
+// applyFields writes ch onto r, fills finished_at when r finishes without
+// one, and reports every problem with the result.
+func applyFields(r *Run, ch RunChange, now time.Time) error {
+	if ch.Status != nil {
+		if r.Status == RunQueued && *ch.Status == RunRunning && ch.StartedAt == nil {
+			r.StartedAt = now // a queued run starts when it starts running
+		}
+		r.Status = *ch.Status
+	}
+	if ch.StartedAt != nil {
+		r.StartedAt = *ch.StartedAt
+	}
+	if ch.FinishedAt != nil {
+		r.FinishedAt = ch.FinishedAt
+	}
+	if ch.Error != nil {
+		r.Error = *ch.Error
+	}
+	var errs []FieldError
+	if ch.Attributes != nil {
+		merged, ok := mergeAttributes(r.Attributes, ch.Attributes)
+		if !ok || len(merged) > MaxRunAttributesBytes {
+			errs = append(errs, FieldError{"attributes", "attributes must be a JSON object, at most 64 KiB once merged with the stored ones."})
+		}
+		r.Attributes = merged
+	}
+	finished := RunFinished(r.Status)
+	switch {
+	case finished && r.FinishedAt == nil:
+		// A client clock ahead of ours gives a zero duration, not an error.
+		end := now
+		if end.Before(r.StartedAt) {
+			end = r.StartedAt
+		}
+		r.FinishedAt = &end
+	case !finished && r.FinishedAt != nil:
+		errs = append(errs, FieldError{"finished_at", "finished_at is only for a finished run; send it with status success, failed or cancelled."})
+	case finished && r.FinishedAt.Before(r.StartedAt):
+		field := "finished_at"
+		if ch.FinishedAt == nil {
+			field = "started_at"
+		}
+		errs = append(errs, FieldError{field, "finished_at must not be before started_at."})
+	}
+	if len(errs) > 0 {
+		return Invalid(errs)
+	}
+	return nil
+}
+
+// changedFields names the fields in which b differs from a.
+func changedFields(a, b *Run) []string {
+	var out []string
+	add := func(differs bool, field string) {
+		if differs {
+			out = append(out, field)
+		}
+	}
+	add(a.Status != b.Status, "status")
+	add(!a.StartedAt.Equal(b.StartedAt), "started_at")
+	add(!sameTime(a.FinishedAt, b.FinishedAt), "finished_at")
+	add(a.Error != b.Error, "error")
+	add(string(a.Attributes) != string(b.Attributes), "attributes")
+	return out
+}
+
+func sameTime(a, b *time.Time) bool { return a == b || (a != nil && b != nil && a.Equal(*b)) }
+
+// mergeAttributes returns cur with the keys of add replacing its own and
+// those set to null removed, as canonical JSON (sorted keys, compact) so
+// that equal attributes are equal text; nil when none are left. False when
+// either is not a JSON object (cur is then returned as it is).
+func mergeAttributes(cur, add json.RawMessage) (json.RawMessage, bool) {
+	m := map[string]json.RawMessage{}
+	if cur != nil && json.Unmarshal(cur, &m) != nil {
+		return cur, false
+	}
+	var upd map[string]json.RawMessage
+	if json.Unmarshal(add, &upd) != nil || upd == nil {
+		return cur, false
+	}
+	for k, v := range upd {
+		if string(v) == "null" {
+			delete(m, k)
+		} else {
+			m[k] = v
+		}
+	}
+	if len(m) == 0 {
+		return nil, true
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // keep "<" as the client wrote it, not \u003c
+	if err := enc.Encode(m); err != nil {
+		return cur, false
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), true
 }

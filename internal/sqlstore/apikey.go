@@ -47,12 +47,12 @@ func (tx *Tx) createAPIKey(ctx context.Context, k *catalog.APIKey) error {
 		k.CreatedBy = a.Type + ":" + a.ID
 	}
 	_, err := tx.exec(ctx, `INSERT INTO api_keys (organization_id, id, name, role, prefix, key_hash, created_at, created_by, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		k.OrgID, k.ID, k.Name, string(k.Role), k.Prefix, k.Hash, ts(k.CreatedAt), k.CreatedBy, tsPtr(k.ExpiresAt))
 	if err != nil {
 		return fmt.Errorf("insert api key: %w", translate(err))
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO api_key_hashes (key_hash, organization_id, key_id) VALUES (?, ?, ?)`, k.Hash, k.OrgID, k.ID); err != nil {
+	if _, err := tx.exec(ctx, `INSERT INTO api_key_hashes (key_hash, organization_id, key_id) VALUES ($1, $2, $3)`, k.Hash, k.OrgID, k.ID); err != nil {
 		return fmt.Errorf("insert api key hash: %w", translate(err))
 	}
 	return tx.audit(ctx, k.OrgID, catalog.AuditAPIKeyCreated, k.ID)
@@ -69,11 +69,13 @@ func (db *DB) ListAPIKeys(ctx context.Context, page catalog.Page) ([]*catalog.AP
 		return nil, "", err
 	}
 	limit := pageLimit(page)
-	q, args := `SELECT `+keyColumns+` FROM api_keys WHERE organization_id = ? AND (revoked_at IS NULL OR revoked_at > ?)`, []any{orgID, ts(db.now())}
+	a := args{orgID, ts(db.now())}
+	q := `SELECT ` + keyColumns + ` FROM api_keys WHERE organization_id = $1 AND (revoked_at IS NULL OR revoked_at > $2)`
 	if after != nil {
-		q, args = q+` AND (name > ? OR (name = ? AND id > ?))`, append(args, after[0], after[0], after[1])
+		name, id := a.add(after[0]), a.add(after[1])
+		q += ` AND (name > ` + name + ` OR (name = ` + name + ` AND id > ` + id + `))`
 	}
-	rows, err := db.query(ctx, q+` ORDER BY name, id LIMIT ?`, append(args, limit+1)...)
+	rows, err := db.query(ctx, q+` ORDER BY name, id LIMIT `+a.add(limit+1), a...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list api keys: %w", err)
 	}
@@ -103,7 +105,7 @@ func (db *DB) endKey(ctx context.Context, id string, next *catalog.APIKey, grace
 		return nil, err
 	}
 	defer tx.Rollback()
-	old, err := scanKey(tx.queryRow(ctx, `SELECT `+keyColumns+` FROM api_keys WHERE organization_id = ? AND id = ?`+tx.forUpdate(), orgID, id))
+	old, err := scanKey(tx.queryRow(ctx, `SELECT `+keyColumns+` FROM api_keys WHERE organization_id = $1 AND id = $2`+tx.forUpdate(), orgID, id))
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("find api key: %w", err)
 	}
@@ -116,7 +118,7 @@ func (db *DB) endKey(ctx context.Context, id string, next *catalog.APIKey, grace
 	if old.ExpiresAt != nil && old.ExpiresAt.Before(end) {
 		end = *old.ExpiresAt // rotation never extends a key's life
 	}
-	if _, err := tx.exec(ctx, `UPDATE api_keys SET revoked_at = ? WHERE organization_id = ? AND id = ?`, ts(end), orgID, id); err != nil {
+	if _, err := tx.exec(ctx, `UPDATE api_keys SET revoked_at = $1 WHERE organization_id = $2 AND id = $3`, ts(end), orgID, id); err != nil {
 		return nil, fmt.Errorf("revoke api key: %w", err)
 	}
 	old.RevokedAt = &end
@@ -132,4 +134,48 @@ func (db *DB) endKey(ctx context.Context, id string, next *catalog.APIKey, grace
 		return nil, err
 	}
 	return old, tx.commit()
+}
+
+// FindAPIKeyByHash resolves a presented key through the platform directory,
+// then reads the key acting in its organization.
+func (db *DB) FindAPIKeyByHash(ctx context.Context, hash string) (*catalog.APIKey, *catalog.Org, error) {
+	lookup := `SELECT organization_id, key_id FROM api_key_hashes WHERE key_hash = $1`
+	if db.engine == Postgres {
+		lookup = `SELECT org_id, key_id FROM dxp_platform_find_api_key($1)` // the reviewed cross-tenant path
+	}
+	var orgID, keyID string
+	if err := db.queryRow(ctx, lookup, hash).Scan(&orgID, &keyID); err != nil {
+		return nil, nil, notFound(err, "No such key.")
+	}
+	k, err := scanKey(db.queryRow(actingIn(ctx, orgID), `SELECT `+keyColumns+` FROM api_keys WHERE organization_id = $1 AND id = $2`, orgID, keyID))
+	if err != nil {
+		return nil, nil, notFound(err, "No such key.")
+	}
+	org, err := db.FindOrgByID(ctx, k.OrgID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return k, org, nil
+}
+
+// TouchAPIKeys writes a batch of last-use times, never moving one backwards.
+func (db *DB) TouchAPIKeys(ctx context.Context, used []catalog.KeyUse) error {
+	if len(used) == 0 {
+		return nil
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, u := range used {
+		if err := tx.setOrg(ctx, u.OrgID); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE api_keys SET last_used_at = $1 WHERE organization_id = $2 AND id = $3 AND (last_used_at IS NULL OR last_used_at < $1)`,
+			ts(u.At), u.OrgID, u.KeyID); err != nil {
+			return fmt.Errorf("touch api key: %w", err)
+		}
+	}
+	return tx.commit()
 }

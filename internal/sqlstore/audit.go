@@ -22,7 +22,7 @@ func (tx *Tx) auditAs(ctx context.Context, orgID string, actor catalog.Actor, ac
 		ip, reqID = p.IP, p.RequestID
 	}
 	_, err := tx.exec(ctx, `INSERT INTO audit_events (organization_id, id, time, actor_type, actor_id, action, target, ip, request_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		orgID, catalog.NewID("evt"), ts(tx.now), actor.Type, actor.ID, action, target, ip, reqID)
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
@@ -41,22 +41,19 @@ func (db *DB) ListAuditEvents(ctx context.Context, f catalog.AuditFilter) ([]*ca
 		return nil, "", err
 	}
 	limit := pageLimit(f.Page)
-	q := `SELECT id, time, actor_type, actor_id, action, target, ip, request_id FROM audit_events WHERE organization_id = ?`
-	args := []any{orgID}
+	a := args{orgID}
+	q := `SELECT id, time, actor_type, actor_id, action, target, ip, request_id FROM audit_events WHERE organization_id = $1`
 	if f.Action != "" {
-		q += ` AND action = ?`
-		args = append(args, f.Action)
+		q += ` AND action = ` + a.add(f.Action)
 	}
 	if f.Since != nil {
-		q += ` AND time >= ?`
-		args = append(args, ts(*f.Since))
+		q += ` AND time >= ` + a.add(ts(*f.Since))
 	}
 	if after != nil {
-		q += ` AND (time < ? OR (time = ? AND id < ?))`
-		args = append(args, after[0], after[0], after[1])
+		at, id := a.add(after[0]), a.add(after[1])
+		q += ` AND (time < ` + at + ` OR (time = ` + at + ` AND id < ` + id + `))`
 	}
-	q += ` ORDER BY time DESC, id DESC LIMIT ?`
-	rows, err := db.query(ctx, q, append(args, limit+1)...)
+	rows, err := db.query(ctx, q+` ORDER BY time DESC, id DESC LIMIT `+a.add(limit+1), a...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list audit events: %w", err)
 	}
@@ -66,13 +63,4 @@ func (db *DB) ListAuditEvents(ctx context.Context, f catalog.AuditFilter) ([]*ca
 		return e, err
 	}
 	return collectPage(rows, limit, scan, func(last *catalog.AuditEvent) string { return encodeCursor(ts(last.Time), last.ID) })
-}
-
-// requireOrg returns the organization of the request; a store method without
-// one fails closed.
-func requireOrg(ctx context.Context) (string, error) {
-	if id := catalog.OrgIDFromContext(ctx); id != "" {
-		return id, nil
-	}
-	return "", catalog.Errorf(catalog.EUNAUTHENTICATED, "This request needs an organization's credential.")
 }

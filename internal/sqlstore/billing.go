@@ -37,7 +37,7 @@ func (db *DB) LinkStripeCustomer(ctx context.Context, orgID, customerID string) 
 // linkCustomer sets an organization's customer if it has none; a customer
 // already linked elsewhere is ECONFLICT.
 func (tx *Tx) linkCustomer(ctx context.Context, orgID, customerID string) error {
-	_, err := tx.exec(ctx, `UPDATE organizations SET stripe_customer_id = ?, updated_at = ? WHERE id = ? AND stripe_customer_id IS NULL`,
+	_, err := tx.exec(ctx, `UPDATE organizations SET stripe_customer_id = $1, updated_at = $2 WHERE id = $3 AND stripe_customer_id IS NULL`,
 		customerID, ts(tx.now), orgID)
 	if err = translate(err); errors.Is(err, errUnique) {
 		return catalog.Errorf(catalog.ECONFLICT, "The Stripe customer %s belongs to another organization.", customerID)
@@ -70,7 +70,9 @@ func (db *DB) ApplyStripeSubscription(ctx context.Context, ev catalog.Subscripti
 	if err != nil {
 		return nil, false, fmt.Errorf("record stripe event: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
+	if n, err := res.RowsAffected(); err != nil {
+		return nil, false, err
+	} else if n == 0 {
 		return nil, false, catalog.Errorf(catalog.ECONFLICT, "Stripe event %s was applied before.", ev.EventID)
 	}
 	granted, seen := catalog.PlanFree, false
@@ -146,7 +148,7 @@ func (tx *Tx) subscriptionsPlan(ctx context.Context, orgID string) (plan, status
 // cannot move the plan of an organization it does not pay for.
 func (tx *Tx) lockStripeOrg(ctx context.Context, customerID, orgID string) (*catalog.Org, error) {
 	if customerID != "" {
-		o, err := scanOrg(tx.queryRow(ctx, `SELECT `+orgColumns+` FROM organizations WHERE stripe_customer_id = ?`+tx.forUpdate(), customerID))
+		o, err := scanOrg(tx.queryRow(ctx, `SELECT `+orgColumns+` FROM organizations WHERE stripe_customer_id = $1`+tx.forUpdate(), customerID))
 		switch {
 		case err == nil:
 			return o, tx.setOrg(ctx, o.ID) // from here on the event acts in this organization

@@ -1,61 +1,72 @@
 package sqlstore
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
+	"database/sql"
 	"fmt"
 	"maps"
 	"slices"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
-	"github.com/dataxpipe/catalog/internal/spec"
 )
 
 const checkColumns = `organization_id, id, run_id, pipeline_name, check_id, status, severity, observed_value, expected, message, executed_at, created_at`
 
+func scanCheck(row scanner) (*catalog.CheckResult, error) {
+	c := &catalog.CheckResult{}
+	var observed, expected sql.NullString
+	if err := row.Scan(&c.OrgID, &c.ID, &c.RunID, &c.PipelineName, &c.CheckID, &c.Status, &c.Severity, &observed, &expected,
+		&c.Message, timeCol{&c.ExecutedAt}, timeCol{&c.CreatedAt}); err != nil {
+		return nil, err
+	}
+	if observed.Valid {
+		c.ObservedValue = []byte(observed.String)
+	}
+	if expected.Valid {
+		c.Expected = []byte(expected.String)
+	}
+	return c, nil
+}
+
 // RecordCheckResults stores a batch of check results in one transaction:
 // every report is checked first, and one bad report stores nothing.
-func (db *DB) RecordCheckResults(ctx context.Context, reports []catalog.CheckReport) ([]*catalog.CheckResult, error) {
+func (db *DB) RecordCheckResults(ctx context.Context, reports []catalog.CheckReport, severities catalog.CheckSeverities) ([]*catalog.CheckResult, error) {
 	orgID, err := requireOrg(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if len(reports) == 0 || len(reports) > catalog.MaxCheckBatch {
-		return nil, catalog.Invalid([]catalog.FieldError{{Field: "results",
-			Message: fmt.Sprintf("Send 1 to %d check results at a time (got %d); split larger batches.", catalog.MaxCheckBatch, len(reports))}})
+	if problems := catalog.CheckBatchProblems(len(reports)); problems != nil {
+		return nil, catalog.Invalid(problems)
 	}
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	runs, err := tx.checkReports(ctx, orgID, reports)
-	if err != nil {
-		return nil, err
+	runs := map[string]*catalog.Run{}
+	for _, rep := range reports {
+		if _, seen := runs[rep.RunID]; seen || rep.RunID == "" {
+			continue
+		}
+		run, err := findRun(ctx, tx, orgID, rep.RunID, "")
+		if err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND {
+			return nil, err
+		}
+		runs[rep.RunID] = run // nil: no such run
 	}
-	severities := map[string]*spec.Pipeline{} // pipeline name → current definition, nil if gone
+	if problems := catalog.ValidateCheckBatch(reports, runs); len(problems) > 0 {
+		return nil, catalog.Invalid(problems)
+	}
+	defs := definitions{tx: tx, orgID: orgID, severities: severities}
 	out := make([]*catalog.CheckResult, len(reports))
 	failed := map[string]bool{}
 	for i, rep := range reports {
 		run := runs[rep.RunID]
-		c := &catalog.CheckResult{OrgID: orgID, ID: catalog.NewID("chk"), RunID: run.ID, PipelineName: run.PipelineName,
-			CheckID: rep.CheckID, Status: rep.Status, Severity: rep.Severity, ObservedValue: jsonValue(rep.ObservedValue),
-			Expected: jsonValue(rep.Expected), Message: rep.Message, ExecutedAt: tx.now, CreatedAt: tx.now}
-		if rep.ExecutedAt != nil {
-			c.ExecutedAt = *stored(rep.ExecutedAt)
+		c, err := tx.insertCheck(ctx, run, rep, &defs)
+		if err != nil {
+			return nil, err
 		}
-		if c.Severity == "" {
-			if c.Severity, err = tx.definedSeverity(ctx, orgID, run.PipelineName, rep.CheckID, severities); err != nil {
-				return nil, err
-			}
-		}
-		if _, err := tx.exec(ctx, `INSERT INTO check_results (`+checkColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			orgID, c.ID, c.RunID, c.PipelineName, c.CheckID, c.Status, c.Severity, nullText(c.ObservedValue), nullText(c.Expected),
-			c.Message, ts(c.ExecutedAt), ts(c.CreatedAt)); err != nil {
-			return nil, fmt.Errorf("insert check result: %w", err)
-		}
-		if c.Status == catalog.CheckFailed && c.Severity == catalog.SeverityError && !run.ChecksFailed {
+		if c.FailsRun() && !run.ChecksFailed {
 			failed[run.ID] = true
 		}
 		out[i] = c
@@ -63,78 +74,130 @@ func (db *DB) RecordCheckResults(ctx context.Context, reports []catalog.CheckRep
 	// Sorted, so that two batches marking the same runs lock them in one
 	// order and cannot deadlock on Postgres.
 	for _, id := range slices.Sorted(maps.Keys(failed)) {
-		if _, err := tx.exec(ctx, `UPDATE runs SET checks_failed = ?, updated_at = ? WHERE organization_id = ? AND run_id = ?`,
-			true, ts(tx.now), orgID, id); err != nil {
-			return nil, fmt.Errorf("mark run checks failed: %w", err)
+		if err := tx.markChecksFailed(ctx, orgID, id); err != nil {
+			return nil, err
 		}
 	}
 	return out, tx.commit()
 }
 
-// checkReports validates every report against its run and returns the runs
-// by id, or EINVALID listing every problem as results[i].field.
-func (tx *Tx) checkReports(ctx context.Context, orgID string, reports []catalog.CheckReport) (map[string]*catalog.Run, error) {
-	runs := map[string]*catalog.Run{}
-	var problems []catalog.FieldError
-	add := func(i int, field, msg string) {
-		problems = append(problems, catalog.FieldError{Field: fmt.Sprintf("results[%d].%s", i, field), Message: msg})
-	}
-	for i, rep := range reports {
-		for _, p := range rep.Validate() {
-			add(i, p.Field, p.Message)
-		}
-		if rep.RunID == "" {
-			continue
-		}
-		run, ok := runs[rep.RunID]
-		if !ok {
-			r, err := findRun(ctx, tx, orgID, rep.RunID, "")
-			if err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND {
-				return nil, err
-			}
-			run, runs[rep.RunID] = r, r
-		}
-		switch {
-		case run == nil:
-			add(i, "run_id", fmt.Sprintf("No run %q in this organization; post the run first.", rep.RunID))
-		case rep.PipelineName != "" && rep.PipelineName != run.PipelineName:
-			add(i, "pipeline_id", fmt.Sprintf("Run %s belongs to pipeline %s, not %s.", run.ID, run.PipelineName, rep.PipelineName))
+// insertCheck stores the result rep records in run, resolving its
+// severity through defs.
+func (tx *Tx) insertCheck(ctx context.Context, run *catalog.Run, rep catalog.CheckReport, defs *definitions) (*catalog.CheckResult, error) {
+	var declared map[string]string
+	if rep.Severity == "" {
+		var err error
+		if declared, err = defs.severitiesOf(ctx, run.PipelineName); err != nil {
+			return nil, err
 		}
 	}
-	if len(problems) > 0 {
-		return nil, catalog.Invalid(problems)
+	c := catalog.NewCheckResult(run, rep, rep.ResolveSeverity(declared), tx.now)
+	if _, err := tx.exec(ctx, `INSERT INTO check_results (`+checkColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		c.OrgID, c.ID, c.RunID, c.PipelineName, c.CheckID, c.Status, c.Severity, nullText(c.ObservedValue), nullText(c.Expected),
+		c.Message, ts(c.ExecutedAt), ts(c.CreatedAt)); err != nil {
+		return nil, fmt.Errorf("insert check result: %w", err)
 	}
-	return runs, nil
+	return c, nil
 }
 
-// definedSeverity is the severity the current definition of pipeline gives
-// checkID, or error when the pipeline or the check is not defined there.
-// Definitions are decoded once per batch through cache.
-func (tx *Tx) definedSeverity(ctx context.Context, orgID, pipeline, checkID string, cache map[string]*spec.Pipeline) (string, error) {
-	def, seen := cache[pipeline]
-	if !seen {
-		p, err := findPipeline(ctx, tx, orgID, pipeline)
-		switch {
-		case err == nil:
-			def, _, _ = spec.Decode("application/json", p.Definition) // written by this server; nil if it does not decode
-		case catalog.ErrorCode(err) != catalog.ENOTFOUND:
-			return "", err
-		}
-		cache[pipeline] = def
+// markChecksFailed marks a run as having failed a check of severity error.
+func (tx *Tx) markChecksFailed(ctx context.Context, orgID, runID string) error {
+	if _, err := tx.exec(ctx, `UPDATE runs SET checks_failed = $1, updated_at = $2 WHERE organization_id = $3 AND run_id = $4`,
+		true, ts(tx.now), orgID, runID); err != nil {
+		return fmt.Errorf("mark run checks failed: %w", err)
 	}
-	if def != nil {
-		if sev, ok := def.CheckSeverity(checkID); ok {
-			return sev, nil
-		}
-	}
-	return catalog.SeverityError, nil
+	return nil
 }
 
-// jsonValue keeps a JSON value compact, and JSON null as none.
-func jsonValue(v json.RawMessage) json.RawMessage {
-	var b bytes.Buffer
-	if v == nil || json.Compact(&b, v) != nil || b.String() == "null" {
-		return nil
+// definitions reads the check severities of pipelines' current
+// definitions once per pipeline and transaction.
+type definitions struct {
+	tx         *Tx
+	orgID      string
+	severities catalog.CheckSeverities
+	seen       map[string]map[string]string // pipeline → check id → severity; nil if gone
+}
+
+func (d *definitions) severitiesOf(ctx context.Context, pipeline string) (map[string]string, error) {
+	if s, ok := d.seen[pipeline]; ok {
+		return s, nil
 	}
-	return b.Bytes()
+	var declared map[string]string
+	p, err := findPipeline(ctx, d.tx, d.orgID, pipeline)
+	switch {
+	case err == nil && d.severities != nil:
+		declared = d.severities(p.Definition)
+	case err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND:
+		return nil, err
+	}
+	if d.seen == nil {
+		d.seen = map[string]map[string]string{}
+	}
+	d.seen[pipeline] = declared
+	return declared, nil
+}
+
+// ListCheckResults lists check results newest first, keyed on
+// (executed_at, id).
+func (db *DB) ListCheckResults(ctx context.Context, f catalog.CheckResultFilter) ([]*catalog.CheckResult, string, error) {
+	orgID, err := requireOrg(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	after, err := decodeTimeCursor(f.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := pageLimit(f.Page)
+	a := args{orgID}
+	q := `SELECT ` + checkColumns + ` FROM check_results WHERE organization_id = $1`
+	for _, eq := range []struct{ column, value string }{
+		{"pipeline_name", f.PipelineName}, {"run_id", f.RunID}, {"check_id", f.CheckID}, {"status", f.Status}, {"severity", f.Severity},
+	} {
+		if eq.value != "" {
+			q += ` AND ` + eq.column + ` = ` + a.add(eq.value)
+		}
+	}
+	if f.Since != nil {
+		q += ` AND executed_at >= ` + a.add(ts(*f.Since))
+	}
+	if after != nil {
+		at, id := a.add(after[0]), a.add(after[1])
+		q += ` AND (executed_at < ` + at + ` OR (executed_at = ` + at + ` AND id < ` + id + `))`
+	}
+	rows, err := db.query(ctx, q+` ORDER BY executed_at DESC, id DESC LIMIT `+a.add(limit+1), a...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list check results: %w", err)
+	}
+	return collectPage(rows, limit, scanCheck, func(last *catalog.CheckResult) string { return encodeCursor(ts(last.ExecutedAt), last.ID) })
+}
+
+// SummarizeChecks counts a run's check results by status.
+func (db *DB) SummarizeChecks(ctx context.Context, runID string) (catalog.CheckSummary, error) {
+	var s catalog.CheckSummary
+	orgID, err := requireOrg(ctx)
+	if err != nil {
+		return s, err
+	}
+	if _, err := findRun(ctx, db, orgID, runID, ""); err != nil {
+		return s, err
+	}
+	rows, err := db.query(ctx, `SELECT status, COUNT(*) FROM check_results WHERE organization_id = $1 AND run_id = $2 GROUP BY status`, orgID, runID)
+	if err != nil {
+		return s, fmt.Errorf("summarize checks: %w", err)
+	}
+	defer rows.Close()
+	counts := map[string]*int{catalog.CheckPassed: &s.Passed, catalog.CheckFailed: &s.Failed, catalog.CheckError: &s.Error, catalog.CheckSkipped: &s.Skipped}
+	for rows.Next() {
+		var status string
+		var n int
+		if err := rows.Scan(&status, &n); err != nil {
+			return s, err
+		}
+		if p := counts[status]; p != nil {
+			*p = n
+		}
+		s.Total += n
+	}
+	return s, rows.Err()
 }

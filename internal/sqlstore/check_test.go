@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -28,6 +29,22 @@ func regChecks(t *testing.T, db *sqlstore.DB, ctx context.Context, version, pkSe
 	}
 }
 
+// declaredSeverities reads the checks of the definitions regChecks writes,
+// as the API's reading of a spec does: a check without severity is error.
+func declaredSeverities(def json.RawMessage) map[string]string {
+	var d struct {
+		Checks []struct{ ID, Severity string }
+	}
+	if json.Unmarshal(def, &d) != nil {
+		return nil
+	}
+	out := map[string]string{}
+	for _, c := range d.Checks {
+		out[c.ID] = cmp.Or(c.Severity, catalog.SeverityError)
+	}
+	return out
+}
+
 // checkOrg returns an organization with pipeline orders (check pk is warn)
 // and its running run r1.
 func checkOrg(t *testing.T, db *sqlstore.DB, now *time.Time) context.Context {
@@ -42,7 +59,7 @@ func checkOrg(t *testing.T, db *sqlstore.DB, now *time.Time) context.Context {
 
 func record(t *testing.T, db *sqlstore.DB, ctx context.Context, reports ...catalog.CheckReport) []*catalog.CheckResult {
 	t.Helper()
-	out, err := db.RecordCheckResults(ctx, reports)
+	out, err := db.RecordCheckResults(ctx, reports, declaredSeverities)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +107,7 @@ func TestCheckService_BatchAllOrNothing(t *testing.T) {
 			{RunID: "r1", CheckID: "pk", Status: "bogus"},
 			{RunID: "nope", CheckID: "pk", Status: catalog.CheckPassed},
 			{RunID: "r1", CheckID: "", Status: catalog.CheckPassed, PipelineName: "events"},
-		})
+		}, declaredSeverities)
 		var fields []string
 		if e, ok := err.(*catalog.Error); ok {
 			for _, f := range e.Fields {
@@ -109,7 +126,7 @@ func TestCheckService_BatchAllOrNothing(t *testing.T) {
 		}
 		for _, n := range []int{0, catalog.MaxCheckBatch + 1} {
 			reports := slices.Repeat([]catalog.CheckReport{{RunID: "r1", CheckID: "pk", Status: catalog.CheckPassed}}, n)
-			if _, err := db.RecordCheckResults(ctx, reports); catalog.ErrorCode(err) != catalog.EINVALID {
+			if _, err := db.RecordCheckResults(ctx, reports, declaredSeverities); catalog.ErrorCode(err) != catalog.EINVALID {
 				t.Errorf("batch of %d: %v, want EINVALID", n, err)
 			}
 		}
@@ -126,12 +143,76 @@ func TestCheckService_ErrOtherOrg(t *testing.T) {
 		ctx := checkOrg(t, db, &now)
 		record(t, db, ctx, catalog.CheckReport{RunID: "r1", CheckID: "pk", Status: catalog.CheckPassed})
 		other := runOrg(t, db, &now)
-		_, err := db.RecordCheckResults(other, []catalog.CheckReport{{RunID: "r1", CheckID: "pk", Status: catalog.CheckFailed}})
+		_, err := db.RecordCheckResults(other, []catalog.CheckReport{{RunID: "r1", CheckID: "pk", Status: catalog.CheckFailed}}, declaredSeverities)
 		if e, ok := err.(*catalog.Error); !ok || len(e.Fields) != 1 || e.Fields[0].Field != "results[0].run_id" {
 			t.Fatalf("other org records into the run: %v", err)
 		}
 		if items, _, _ := db.ListCheckResults(other, catalog.CheckResultFilter{RunID: "r1"}); len(items) != 0 {
 			t.Fatalf("other org lists %d results", len(items))
+		}
+	})
+}
+
+func TestCheckService_ListCheckResults(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		now := day0
+		ctx := checkOrg(t, db, &now)
+		if _, _, err := db.ApplyRunEvent(ctx, catalog.RunEvent{PipelineName: "orders", RunID: "r2", Status: catalog.RunRunning}); err != nil {
+			t.Fatal(err)
+		}
+		// 30 results; a batch shares executed_at, so ids break the ties.
+		var reports []catalog.CheckReport
+		for i := range 30 {
+			rep := catalog.CheckReport{RunID: "r1", CheckID: "pk", Status: catalog.CheckPassed}
+			if i%3 == 0 {
+				rep.RunID, rep.CheckID, rep.Status = "r2", "fresh", catalog.CheckFailed
+			}
+			if i >= 20 {
+				at := day0.Add(time.Duration(i) * time.Minute)
+				rep.ExecutedAt = &at
+			}
+			reports = append(reports, rep)
+		}
+		record(t, db, ctx, reports...)
+		seen := map[string]bool{}
+		var last time.Time
+		cursor, pages := "", 0
+		for {
+			items, next, err := db.ListCheckResults(ctx, catalog.CheckResultFilter{Page: catalog.Page{Limit: 7, Cursor: cursor}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages++
+			for _, c := range items {
+				if seen[c.ID] || (!last.IsZero() && c.ExecutedAt.After(last)) {
+					t.Fatalf("page %d: %s repeated or out of order", pages, c.ID)
+				}
+				seen[c.ID], last = true, c.ExecutedAt
+			}
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+		if len(seen) != 30 || pages != 5 {
+			t.Fatalf("saw %d results in %d pages, want 30 in 5", len(seen), pages)
+		}
+		since := day0.Add(25 * time.Minute)
+		for name, c := range map[string]struct {
+			f    catalog.CheckResultFilter
+			want int
+		}{
+			"run":      {catalog.CheckResultFilter{RunID: "r2"}, 10},
+			"check":    {catalog.CheckResultFilter{CheckID: "pk"}, 20},
+			"status":   {catalog.CheckResultFilter{Status: catalog.CheckFailed, PipelineName: "orders"}, 10},
+			"severity": {catalog.CheckResultFilter{Severity: catalog.SeverityWarn}, 20}, // pk is warn
+			"since":    {catalog.CheckResultFilter{Since: &since}, 5},
+			"pipeline": {catalog.CheckResultFilter{PipelineName: "events"}, 0},
+		} {
+			items, _, err := db.ListCheckResults(ctx, c.f)
+			if err != nil || len(items) != c.want {
+				t.Errorf("%s: %d results, %v; want %d", name, len(items), err, c.want)
+			}
 		}
 	})
 }

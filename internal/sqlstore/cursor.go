@@ -53,23 +53,12 @@ func trimPage[T any](items []T, limit int) ([]T, bool) {
 	return items, false
 }
 
-// scanner is a row to scan: *Row, *Rows, or *sql.Row.
-type scanner interface{ Scan(dest ...any) error }
-
 // collectPage scans up to limit items from rows (fetched with limit+1) and
 // returns the cursor of the next page, made by cursorOf from the last item,
 // or "" on the last page. It closes rows.
 func collectPage[T any](rows *Rows, limit int, scan func(scanner) (T, error), cursorOf func(T) string) ([]T, string, error) {
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		item, err := scan(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, item)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanAll(rows, scan)
+	if err != nil {
 		return nil, "", err
 	}
 	out, more := trimPage(out, limit)

@@ -1,6 +1,7 @@
 // Package sqlstore implements the catalog services on SQLite (modernc.org/sqlite,
-// pure Go) and PostgreSQL (pgx) with one set of data SQL. Each exported method
-// is one transaction; lowercase helpers take a *Tx and never start their own.
+// pure Go) and PostgreSQL (pgx) with one set of data SQL. It persists what the
+// rules of package catalog decide. Each exported method is one transaction;
+// lowercase helpers take a *Tx and never start their own.
 package sqlstore
 
 import (
@@ -15,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dataxpipe/catalog/internal/catalog"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 )
@@ -129,5 +131,6 @@ func (db *DB) Close() error { return db.sql.Close() }
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
 
-// now returns the store's clock in UTC, truncated to what both engines keep.
-func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
+// now returns the store's clock as the catalog keeps times (microseconds,
+// which both engines store).
+func (db *DB) now() time.Time { return catalog.KeepTime(db.Now()) }

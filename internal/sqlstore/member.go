@@ -27,14 +27,14 @@ func (tx *Tx) insertMember(ctx context.Context, m *catalog.Member) error {
 	if m.UserID != "" {
 		userID = m.UserID
 	}
-	_, err := tx.exec(ctx, `INSERT INTO members (organization_id, id, email, user_id, role, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	_, err := tx.exec(ctx, `INSERT INTO members (organization_id, id, email, user_id, role, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		m.OrgID, m.ID, m.Email, userID, string(m.Role), ts(tx.now), m.CreatedBy)
 	if err = translate(err); errors.Is(err, errUnique) {
 		return catalog.Errorf(catalog.ECONFLICT, "%s is already a member of this organization.", m.Email)
 	} else if err != nil {
 		return fmt.Errorf("insert member: %w", err)
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO member_directory (organization_id, member_id, email, user_id) VALUES (?, ?, ?, ?)`,
+	if _, err := tx.exec(ctx, `INSERT INTO member_directory (organization_id, member_id, email, user_id) VALUES ($1, $2, $3, $4)`,
 		m.OrgID, m.ID, m.Email, userID); err != nil {
 		return fmt.Errorf("insert member directory: %w", err)
 	}
@@ -52,11 +52,12 @@ func (db *DB) ListMembers(ctx context.Context, page catalog.Page) ([]*catalog.Me
 		return nil, "", err
 	}
 	limit := pageLimit(page)
-	q, args := `SELECT `+memberColumns+memberFrom+` WHERE m.organization_id = ?`, []any{orgID}
+	a := args{orgID}
+	q := `SELECT ` + memberColumns + memberFrom + ` WHERE m.organization_id = $1`
 	if after != nil {
-		q, args = q+` AND m.email > ?`, append(args, after[0])
+		q += ` AND m.email > ` + a.add(after[0])
 	}
-	rows, err := db.query(ctx, q+` ORDER BY m.email LIMIT ?`, append(args, limit+1)...)
+	rows, err := db.query(ctx, q+` ORDER BY m.email LIMIT `+a.add(limit+1), a...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list members: %w", err)
 	}
@@ -90,4 +91,68 @@ func mayGrant(ctx context.Context, role catalog.Role) error {
 		return catalog.Errorf(catalog.EFORBIDDEN, "Only an owner may grant, change or remove the owner role.")
 	}
 	return nil
+}
+
+// UpdateMemberRole changes a member's role, keeping at least one owner.
+func (db *DB) UpdateMemberRole(ctx context.Context, id string, role catalog.Role) (*catalog.Member, error) {
+	var out *catalog.Member
+	err := db.changeMember(ctx, id, role, func(tx *Tx, m *catalog.Member) error {
+		if _, err := tx.exec(ctx, `UPDATE members SET role = $1 WHERE organization_id = $2 AND id = $3`, string(role), m.OrgID, m.ID); err != nil {
+			return fmt.Errorf("update member: %w", err)
+		}
+		from := m.Role
+		m.Role, out = role, m
+		return tx.audit(ctx, m.OrgID, catalog.AuditMemberRoleChanged, m.Email+": "+string(from)+" → "+string(role))
+	})
+	return out, err
+}
+
+// RemoveMember removes a member, keeping at least one owner.
+func (db *DB) RemoveMember(ctx context.Context, id string) error {
+	return db.changeMember(ctx, id, "", func(tx *Tx, m *catalog.Member) error {
+		if _, err := tx.exec(ctx, `DELETE FROM members WHERE organization_id = $1 AND id = $2`, m.OrgID, m.ID); err != nil {
+			return fmt.Errorf("delete member: %w", err)
+		}
+		return tx.audit(ctx, m.OrgID, catalog.AuditMemberRemoved, m.Email)
+	})
+}
+
+// changeMember runs change on member id after the owner rules pass; to is
+// the new role, or "" for removal. The organization's row lock makes the
+// last-owner count race-free.
+func (db *DB) changeMember(ctx context.Context, id string, to catalog.Role, change func(*Tx, *catalog.Member) error) error {
+	orgID, err := requireOrg(ctx)
+	if err != nil {
+		return err
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.lockOrg(ctx, orgID); err != nil {
+		return err
+	}
+	m, err := scanMember(tx.queryRow(ctx, `SELECT `+memberColumns+memberFrom+` WHERE m.organization_id = $1 AND m.id = $2`, orgID, id))
+	if err != nil {
+		return notFound(err, "No member %q in this organization.", id)
+	}
+	if m.Role == catalog.RoleOwner || to == catalog.RoleOwner {
+		if err := mayGrant(ctx, catalog.RoleOwner); err != nil {
+			return err
+		}
+	}
+	if m.Role == catalog.RoleOwner && to != catalog.RoleOwner {
+		var owners int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM members WHERE organization_id = $1 AND role = 'owner'`, orgID).Scan(&owners); err != nil {
+			return fmt.Errorf("count owners: %w", err)
+		}
+		if owners <= 1 {
+			return catalog.Errorf(catalog.ECONFLICT, "%s is the last owner; make another member an owner first.", m.Email)
+		}
+	}
+	if err := change(tx, m); err != nil {
+		return err
+	}
+	return tx.commit()
 }

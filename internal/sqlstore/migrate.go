@@ -141,7 +141,7 @@ func (db *DB) applyOne(ctx context.Context, m migration) (bool, error) {
 		}
 	}
 	var n int
-	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, m.version).Scan(&n); err != nil {
 		return false, err
 	}
 	if n > 0 {
@@ -150,7 +150,7 @@ func (db *DB) applyOne(ctx context.Context, m migration) (bool, error) {
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 		return false, err
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, m.version, m.name); err != nil {
+	if _, err := tx.exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.version, m.name); err != nil {
 		return false, err
 	}
 	return true, tx.commit()

@@ -2,22 +2,25 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
-	"github.com/dataxpipe/catalog/internal/openlineage"
 )
 
-// IngestOpenLineage applies one parsed OpenLineage event in one
-// transaction: the raw event is stored once per fingerprint (a repeat
-// changes nothing and reports Duplicate), its inputs and outputs become its
-// job's lineage, and a RunEvent of a registered pipeline's job becomes, or
-// updates, that pipeline's run with the check results of its facets.
-//
-// A run that cannot take the event (a late event for a finished run, a run
-// id of another pipeline) is no error: clients do not resend a 4xx, and the
-// lineage and the raw event are still worth keeping. RunNote says why.
-func (db *DB) IngestOpenLineage(ctx context.Context, ev openlineage.Event) (*catalog.IngestResult, error) {
+// OpenLineage ingestion persists what the mapping of catalog decides
+// (OpenLineageEvent.ApplyToRun, CheckReports, OpenLineageLineage): the raw
+// event, its job's part of the lineage graph, its pipeline's run and the
+// check results of its facets.
+
+// IngestOpenLineage applies one event in one transaction (see
+// catalog.OpenLineageIngestService). A run that cannot take the event (a
+// late event for a finished run, a run id of another pipeline) is no error:
+// clients do not resend a 4xx, and the lineage and the raw event are still
+// worth keeping. RunNote says why.
+func (db *DB) IngestOpenLineage(ctx context.Context, ev catalog.OpenLineageEvent, severities catalog.CheckSeverities) (*catalog.IngestResult, error) {
 	orgID, err := requireOrg(ctx)
 	if err != nil {
 		return nil, err
@@ -34,18 +37,18 @@ func (db *DB) IngestOpenLineage(ctx context.Context, ev openlineage.Event) (*cat
 	if err := tx.lockLineage(ctx, orgID); err != nil {
 		return nil, err
 	}
-	res := &catalog.IngestResult{Fingerprint: ev.Fingerprint()}
+	res := &catalog.IngestResult{Fingerprint: ev.Fingerprint}
 	if res.Duplicate, err = tx.storeOpenLineageEvent(ctx, orgID, ev); err != nil || res.Duplicate {
 		if err != nil {
 			return nil, err
 		}
 		return res, tx.commit()
 	}
-	if err := tx.applyOpenLineageLineage(ctx, orgID, ev); err != nil { // openlineage_lineage.go
+	if err := tx.applyOpenLineageLineage(ctx, orgID, ev); err != nil {
 		return nil, err
 	}
-	if ev.Kind == openlineage.KindRun {
-		if err := tx.applyOpenLineageRun(ctx, orgID, ev, res); err != nil { // openlineage_run.go
+	if ev.Kind == catalog.OpenLineageRunEvent {
+		if err := tx.applyOpenLineageRun(ctx, orgID, ev, severities, res); err != nil {
 			return nil, err
 		}
 	}
@@ -55,15 +58,11 @@ func (db *DB) IngestOpenLineage(ctx context.Context, ev openlineage.Event) (*cat
 // storeOpenLineageEvent keeps the raw event and reports whether it had been
 // kept already. A concurrent delivery of the same event waits on the key
 // and then finds it taken.
-func (tx *Tx) storeOpenLineageEvent(ctx context.Context, orgID string, ev openlineage.Event) (bool, error) {
-	dagRun := ""
-	if ev.Kind == openlineage.KindRun {
-		dagRun = openlineage.DAGRunID(ev)
-	}
+func (tx *Tx) storeOpenLineageEvent(ctx context.Context, orgID string, ev catalog.OpenLineageEvent) (bool, error) {
 	res, err := tx.exec(ctx, `INSERT INTO openlineage_events (organization_id, fingerprint, run_id, dag_run_id, job_namespace,
-		job_name, event_type, event_time, received_at, has_lineage, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT DO NOTHING`, orgID, ev.Fingerprint(), ev.RunID, dagRun, ev.Job.Namespace, ev.Job.Name,
-		string(ev.EventType), ts(ev.EventTime), ts(tx.now), carriesLineage(ev), string(ev.Raw))
+		job_name, event_type, event_time, received_at, has_lineage, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		ON CONFLICT DO NOTHING`, orgID, ev.Fingerprint, ev.RunID, ev.DAGRunID, ev.JobNamespace, ev.JobName,
+		ev.EventType, ts(ev.EventTime), ts(tx.now), ev.CarriesLineage(), string(ev.Raw))
 	if err != nil {
 		return false, fmt.Errorf("store openlineage event: %w", err)
 	}
@@ -74,8 +73,222 @@ func (tx *Tx) storeOpenLineageEvent(ctx context.Context, orgID string, ev openli
 	return n == 0, nil
 }
 
-// carriesLineage reports whether a run or job event names datasets: only
-// such events replace their job's edges.
-func carriesLineage(ev openlineage.Event) bool {
-	return ev.Kind != openlineage.KindDataset && len(ev.Inputs)+len(ev.Outputs) > 0
+// applyOpenLineageLineage declares the event's datasets and its inputs →
+// outputs edges as its job's part of the graph (a DatasetEvent: its one
+// dataset). An event without datasets leaves its job's edges alone, and so
+// does one older than the newest event of the job that had datasets: a
+// START delivered after its COMPLETE must not take back what COMPLETE said.
+func (tx *Tx) applyOpenLineageLineage(ctx context.Context, orgID string, ev catalog.OpenLineageEvent) error {
+	var ins, outs []catalog.Dataset
+	switch {
+	case ev.Kind == catalog.OpenLineageDatasetEvent && ev.Dataset != nil:
+		d, err := tx.eventDataset(ctx, orgID, *ev.Dataset)
+		if err != nil {
+			return err
+		}
+		ins = []catalog.Dataset{d}
+	case !ev.CarriesLineage():
+		return nil
+	default:
+		var newer int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM openlineage_events WHERE organization_id = $1 AND job_namespace = $2
+			AND job_name = $3 AND has_lineage = $4 AND event_time > $5`, orgID, ev.JobNamespace, ev.JobName, true, ts(ev.EventTime)).Scan(&newer); err != nil {
+			return fmt.Errorf("find newer events of job: %w", err)
+		}
+		if newer > 0 {
+			return nil
+		}
+		var err error
+		if ins, err = tx.eventDatasets(ctx, orgID, ev.Inputs); err != nil {
+			return err
+		}
+		if outs, err = tx.eventDatasets(ctx, orgID, ev.Outputs); err != nil {
+			return err
+		}
+	}
+	datasets, edges := catalog.OpenLineageLineage(ins, outs)
+	kind, name := ev.LineageSource()
+	if err := tx.replaceLineage(ctx, orgID, lineageSource{kind, name}, datasets, edges); err != nil {
+		return err
+	}
+	// replaceLineage keeps only spec fields; the newest event's namespace wins.
+	for _, d := range datasets {
+		if _, err := tx.exec(ctx, `UPDATE datasets SET namespace = $1 WHERE organization_id = $2 AND id = $3 AND namespace <> $1`,
+			d.Namespace, orgID, d.ID); err != nil {
+			return fmt.Errorf("set dataset namespace: %w", err)
+		}
+	}
+	return nil
+}
+
+func (tx *Tx) eventDatasets(ctx context.Context, orgID string, list []catalog.OpenLineageDataset) ([]catalog.Dataset, error) {
+	var out []catalog.Dataset
+	for _, d := range list {
+		node, err := tx.eventDataset(ctx, orgID, d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, node)
+	}
+	return out, nil
+}
+
+// eventDataset is the graph node of an OpenLineage dataset: the node whose
+// object is the dataset's name (a spec's clean_orders for
+// analytics.orders_clean; the smallest id if several), else a node with the
+// name as its id. The latter gets no object, so that it never shadows a
+// spec's node in a later match.
+func (tx *Tx) eventDataset(ctx context.Context, orgID string, d catalog.OpenLineageDataset) (catalog.Dataset, error) {
+	var id string
+	err := tx.queryRow(ctx, `SELECT id FROM datasets WHERE organization_id = $1 AND object = $2 ORDER BY id LIMIT 1`, orgID, d.Name).Scan(&id)
+	switch {
+	case err == nil:
+		return catalog.Dataset{ID: id, Namespace: d.Namespace, Object: d.Name}, nil
+	case errors.Is(err, sql.ErrNoRows):
+		return catalog.Dataset{ID: d.Name, Namespace: d.Namespace}, nil
+	}
+	return catalog.Dataset{}, fmt.Errorf("match dataset: %w", err)
+}
+
+// applyOpenLineageRun makes a RunEvent of a registered pipeline's job the
+// pipeline's run, keyed by the DAG run id (a task's events roll up to the
+// run of its DAG), and records the check results of its facets.
+func (tx *Tx) applyOpenLineageRun(ctx context.Context, orgID string, ev catalog.OpenLineageEvent, severities catalog.CheckSeverities, res *catalog.IngestResult) error {
+	if known, err := tx.pipelineExists(ctx, orgID, ev.Pipeline); err != nil || !known {
+		return err // unregistered jobs keep their lineage only
+	}
+	run, err := tx.applyEventToRun(ctx, orgID, ev)
+	switch code := catalog.ErrorCode(err); {
+	case err == nil:
+		res.Pipeline, res.RunID = ev.Pipeline, ev.DAGRunID
+	case code == catalog.ECONFLICT || code == catalog.EINVALID:
+		res.RunNote = catalog.ErrorMessage(err)
+		return nil
+	default:
+		return err
+	}
+	defs := definitions{tx: tx, orgID: orgID, severities: severities}
+	failed := false
+	for _, rep := range ev.CheckReports(run.ID) {
+		c, err := tx.insertCheck(ctx, run, rep, &defs)
+		if err != nil {
+			return err
+		}
+		res.Checks++
+		failed = failed || c.FailsRun()
+	}
+	if failed && !run.ChecksFailed {
+		return tx.markChecksFailed(ctx, orgID, run.ID)
+	}
+	return nil
+}
+
+// applyEventToRun applies the event to its DAG run under the run's row
+// lock, creating the run if it is the first event, and returns the run as
+// it was found (or created).
+func (tx *Tx) applyEventToRun(ctx context.Context, orgID string, ev catalog.OpenLineageEvent) (*catalog.Run, error) {
+	cur, err := findRun(ctx, tx, orgID, ev.DAGRunID, tx.forUpdate())
+	if catalog.ErrorCode(err) == catalog.ENOTFOUND {
+		run, _, err := ev.ApplyToRun(orgID, nil, tx.now)
+		if err != nil {
+			return nil, err
+		}
+		if err = tx.insertRun(ctx, run); !errors.Is(err, errRunRaced) {
+			return run, err
+		}
+		// A POST /runs of the same id won: apply the event to its run.
+		cur, err = findRun(ctx, tx, orgID, ev.DAGRunID, tx.forUpdate())
+	}
+	if err != nil {
+		return nil, err
+	}
+	next, changed, err := ev.ApplyToRun(orgID, cur, tx.now)
+	if err == nil && changed {
+		err = tx.updateRun(ctx, next)
+	}
+	return cur, err
+}
+
+const openLineageColumns = `fingerprint, run_id, job_namespace, job_name, event_type, event_time, received_at, body`
+
+// ListOpenLineageEvents lists the organization's raw events, newest first
+// by event time, so that a replay can read them back in any window.
+func (db *DB) ListOpenLineageEvents(ctx context.Context, f catalog.OpenLineageFilter) ([]*catalog.OpenLineageRecord, string, error) {
+	orgID, err := requireOrg(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	after, err := decodeCursor(f.Cursor, 2)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := pageLimit(f.Page)
+	a := args{orgID}
+	q := `SELECT ` + openLineageColumns + ` FROM openlineage_events WHERE organization_id = $1`
+	if f.RunID != "" {
+		run := a.add(f.RunID)
+		q += ` AND (run_id = ` + run + ` OR dag_run_id = ` + run + `)`
+	}
+	if after != nil {
+		at, fp := a.add(after[0]), a.add(after[1])
+		q += ` AND (event_time < ` + at + ` OR (event_time = ` + at + ` AND fingerprint < ` + fp + `))`
+	}
+	rows, err := db.query(ctx, q+` ORDER BY event_time DESC, fingerprint DESC LIMIT `+a.add(limit+1), a...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list openlineage events: %w", err)
+	}
+	return collectPage(rows, limit, scanOpenLineage, func(e *catalog.OpenLineageRecord) string {
+		return encodeCursor(ts(e.EventTime), e.Fingerprint)
+	})
+}
+
+func scanOpenLineage(row scanner) (*catalog.OpenLineageRecord, error) {
+	e := &catalog.OpenLineageRecord{}
+	var body string
+	if err := row.Scan(&e.Fingerprint, &e.RunID, &e.JobNamespace, &e.JobName, &e.EventType, timeCol{&e.EventTime}, timeCol{&e.ReceivedAt}, &body); err != nil {
+		return nil, err
+	}
+	e.Body = []byte(body)
+	return e, nil
+}
+
+// PurgeOpenLineageEvents deletes every organization's raw events received
+// before before. Row-level security lets a transaction touch one
+// organization's rows only, so it goes organization by organization; the
+// organizations table itself is not a tenant table.
+func (db *DB) PurgeOpenLineageEvents(ctx context.Context, before time.Time) (int64, error) {
+	rows, err := db.query(ctx, `SELECT id FROM organizations ORDER BY id`)
+	if err != nil {
+		return 0, fmt.Errorf("list organizations: %w", err)
+	}
+	orgs, err := scanAll(rows, scanString)
+	if err != nil {
+		return 0, fmt.Errorf("list organizations: %w", err)
+	}
+	var total int64
+	for _, orgID := range orgs {
+		n, err := db.purgeOrgEvents(ctx, orgID, before)
+		if err != nil {
+			return total, err
+		}
+		total += n
+	}
+	return total, nil
+}
+
+func (db *DB) purgeOrgEvents(ctx context.Context, orgID string, before time.Time) (int64, error) {
+	tx, err := db.begin(actingIn(ctx, orgID))
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	res, err := tx.exec(ctx, `DELETE FROM openlineage_events WHERE organization_id = $1 AND received_at < $2`, orgID, ts(before))
+	if err != nil {
+		return 0, fmt.Errorf("purge openlineage events: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	return n, tx.commit()
 }

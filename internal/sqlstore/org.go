@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 
@@ -48,8 +47,8 @@ func (tx *Tx) createOrg(ctx context.Context, org *catalog.Org) error {
 		return err
 	}
 	org.CreatedAt, org.UpdatedAt = tx.now, tx.now
-	_, err := tx.exec(ctx, `INSERT INTO organizations (id, slug, name, plan, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		org.ID, org.Slug, org.Name, org.Plan, ts(tx.now), ts(tx.now))
+	_, err := tx.exec(ctx, `INSERT INTO organizations (id, slug, name, plan, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)`,
+		org.ID, org.Slug, org.Name, org.Plan, ts(tx.now))
 	if err = translate(err); errors.Is(err, errUnique) {
 		return catalog.Errorf(catalog.ECONFLICT, "The slug %q is taken; choose another.", org.Slug)
 	} else if err != nil {
@@ -60,13 +59,13 @@ func (tx *Tx) createOrg(ctx context.Context, org *catalog.Org) error {
 
 // FindOrgByID returns the organization with id.
 func (db *DB) FindOrgByID(ctx context.Context, id string) (*catalog.Org, error) {
-	o, err := scanOrg(db.queryRow(ctx, `SELECT `+orgColumns+` FROM organizations WHERE id = ?`, id))
+	o, err := scanOrg(db.queryRow(ctx, `SELECT `+orgColumns+` FROM organizations WHERE id = $1`, id))
 	return o, notFound(err, "No organization %q.", id)
 }
 
 // FindOrgBySlug returns the organization with slug.
 func (db *DB) FindOrgBySlug(ctx context.Context, slug string) (*catalog.Org, error) {
-	o, err := scanOrg(db.queryRow(ctx, `SELECT `+orgColumns+` FROM organizations WHERE slug = ?`, slug))
+	o, err := scanOrg(db.queryRow(ctx, `SELECT `+orgColumns+` FROM organizations WHERE slug = $1`, slug))
 	return o, notFound(err, "No organization %q.", slug)
 }
 
@@ -77,39 +76,75 @@ func (db *DB) ListOrgs(ctx context.Context, page catalog.Page) ([]*catalog.Org, 
 		return nil, "", err
 	}
 	limit := pageLimit(page)
-	q, args := `SELECT `+orgColumns+` FROM organizations`, []any{}
+	var a args
+	q := `SELECT ` + orgColumns + ` FROM organizations`
 	if after != nil {
-		q, args = q+` WHERE slug > ?`, append(args, after[0])
+		q += ` WHERE slug > ` + a.add(after[0])
 	}
-	rows, err := db.query(ctx, q+` ORDER BY slug LIMIT ?`, append(args, limit+1)...)
+	rows, err := db.query(ctx, q+` ORDER BY slug LIMIT `+a.add(limit+1), a...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list organizations: %w", err)
 	}
-	defer rows.Close()
-	var out []*catalog.Org
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, "", err
+	return collectPage(rows, limit, scanOrg, func(last *catalog.Org) string { return encodeCursor(last.Slug) })
+}
+
+// UpdateOrg changes an organization's name or plan.
+func (db *DB) UpdateOrg(ctx context.Context, slug string, upd catalog.OrgUpdate) (*catalog.Org, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	o, err := scanOrg(tx.queryRow(ctx, `SELECT `+orgColumns+` FROM organizations WHERE slug = $1`+tx.forUpdate(), slug))
+	if err != nil {
+		return nil, notFound(err, "No organization %q.", slug)
+	}
+	if err := tx.setOrg(ctx, o.ID); err != nil { // the audit rows belong to it
+		return nil, err
+	}
+	name, plan := o.Name, o.Plan
+	if upd.Name != nil {
+		name = *upd.Name
+	}
+	if upd.Plan != nil {
+		plan = *upd.Plan
+	}
+	if errs := catalog.ValidateOrg(o.Slug, name, plan); len(errs) > 0 {
+		return nil, catalog.Invalid(errs)
+	}
+	if err := tx.setOrgPlan(ctx, o, name, plan, catalog.PrincipalFromContext(ctx).Actor()); err != nil {
+		return nil, err
+	}
+	return o, tx.commit()
+}
+
+// setOrgPlan writes name and plan onto o and audits what changed.
+func (tx *Tx) setOrgPlan(ctx context.Context, o *catalog.Org, name, plan string, actor catalog.Actor) error {
+	if name == o.Name && plan == o.Plan {
+		return nil
+	}
+	if _, err := tx.exec(ctx, `UPDATE organizations SET name = $1, plan = $2, updated_at = $3 WHERE id = $4`, name, plan, ts(tx.now), o.ID); err != nil {
+		return fmt.Errorf("update organization: %w", err)
+	}
+	if plan != o.Plan {
+		if err := tx.auditAs(ctx, o.ID, actor, catalog.AuditOrgPlanChanged, o.Plan+" → "+plan); err != nil {
+			return err
 		}
-		out = append(out, o)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
+	if name != o.Name {
+		if err := tx.auditAs(ctx, o.ID, actor, catalog.AuditOrgUpdated, o.Slug); err != nil {
+			return err
+		}
 	}
-	out, more := trimPage(out, limit)
-	if !more {
-		return out, "", nil
-	}
-	return out, encodeCursor(out[len(out)-1].Slug), nil
+	o.Name, o.Plan, o.UpdatedAt = name, plan, tx.now
+	return nil
 }
 
 // OrgUsage counts an organization's pipelines and connections.
 func (db *DB) OrgUsage(ctx context.Context, orgID string) (catalog.Usage, error) {
 	ctx = actingIn(ctx, orgID)
 	var u catalog.Usage
-	err := db.queryRow(ctx, `SELECT COUNT(*) FROM pipelines WHERE organization_id = ?`, orgID).Scan(&u.Pipelines)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if err := db.queryRow(ctx, limitCounts["pipelines"], orgID).Scan(&u.Pipelines); err != nil {
 		return u, fmt.Errorf("count pipelines: %w", err)
 	}
 	if err := db.queryRow(ctx, limitCounts["connections"], orgID).Scan(&u.Connections); err != nil {
@@ -118,11 +153,49 @@ func (db *DB) OrgUsage(ctx context.Context, orgID string) (catalog.Usage, error)
 	return u, nil
 }
 
-// forUpdate locks the selected row on Postgres. SQLite needs no clause: its
-// immediate transactions already hold the database's write lock.
-func (tx *Tx) forUpdate() string {
-	if tx.db.engine == Postgres {
-		return ` FOR UPDATE`
+// lockOrg reads an organization and, on Postgres, locks its row until the
+// transaction ends and makes the transaction act in it. Every registration
+// that counts against a plan limit takes this lock first, so
+// count-then-insert cannot race. (On SQLite the immediate transaction
+// already holds the database write lock.)
+func (tx *Tx) lockOrg(ctx context.Context, orgID string) (*catalog.Org, error) {
+	o, err := scanOrg(tx.queryRow(ctx, `SELECT `+orgColumns+` FROM organizations WHERE id = $1`+tx.forUpdate(), orgID))
+	if err != nil {
+		return nil, notFound(err, "No organization %q.", orgID)
 	}
-	return ``
+	// Platform paths (webhooks, admin) learn the organization here; row-level
+	// security must act in it from now on.
+	return o, tx.setOrg(ctx, orgID)
+}
+
+// limitCounts are the queries that count a resource against its limit.
+var limitCounts = map[string]string{
+	"pipelines":   `SELECT COUNT(*) FROM pipelines WHERE organization_id = $1`,
+	"connections": `SELECT COUNT(*) FROM connections WHERE organization_id = $1`,
+}
+
+// checkLimit refuses one more of resource when the plan's limit is reached.
+// A downgrade deletes nothing: usage above the limit only blocks new ones.
+func (tx *Tx) checkLimit(ctx context.Context, org *catalog.Org, resource string) error {
+	limits, _ := catalog.PlanLimits(org.Plan)
+	limit := limits.Pipelines
+	if resource == "connections" {
+		limit = limits.Connections
+	}
+	if limit == nil {
+		return nil
+	}
+	var usage int
+	if err := tx.queryRow(ctx, limitCounts[resource], org.ID).Scan(&usage); err != nil {
+		return fmt.Errorf("count %s: %w", resource, err)
+	}
+	if usage < *limit {
+		return nil
+	}
+	msg := fmt.Sprintf("The %s plan allows %d %s and %s has %d.", catalog.PlanTitle(org.Plan), *limit, resource, org.Slug, usage)
+	if next := catalog.NextPlan(org.Plan); next != "" {
+		msg += fmt.Sprintf(" Upgrade to %s to register more.", catalog.PlanTitle(next))
+	}
+	return &catalog.Error{Code: catalog.ELIMIT, Message: msg,
+		Limit: &catalog.LimitExceeded{Plan: org.Plan, Resource: resource, Limit: *limit, Usage: usage}}
 }

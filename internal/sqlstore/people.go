@@ -18,9 +18,9 @@ func (db *DB) SignIn(ctx context.Context, u *catalog.User) ([]catalog.Membership
 	}
 	defer tx.Rollback()
 	u.Email = catalog.NormalizeEmail(u.Email)
-	err = tx.queryRow(ctx, `INSERT INTO users (id, issuer, subject, email, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+	err = tx.queryRow(ctx, `INSERT INTO users (id, issuer, subject, email, name, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)
 		ON CONFLICT (issuer, subject) DO UPDATE SET email = excluded.email, name = excluded.name, updated_at = excluded.updated_at
-		RETURNING id`, catalog.NewID("usr"), u.Issuer, u.Subject, u.Email, u.Name, ts(tx.now), ts(tx.now)).Scan(&u.ID)
+		RETURNING id`, catalog.NewID("usr"), u.Issuer, u.Subject, u.Email, u.Name, ts(tx.now)).Scan(&u.ID)
 	if err != nil {
 		return nil, fmt.Errorf("upsert user: %w", err)
 	}
@@ -40,21 +40,21 @@ func (db *DB) SignIn(ctx context.Context, u *catalog.User) ([]catalog.Membership
 // except in organizations where they already are a member.
 func (tx *Tx) bindInvitations(ctx context.Context, u *catalog.User) error {
 	if tx.db.engine == Postgres { // the reviewed cross-tenant path (migration 0006)
-		if _, err := tx.exec(ctx, `SELECT dxp_platform_bind_invitations(?, ?)`, u.ID, u.Email); err != nil {
+		if _, err := tx.exec(ctx, `SELECT dxp_platform_bind_invitations($1, $2)`, u.ID, u.Email); err != nil {
 			return fmt.Errorf("bind invitations: %w", err)
 		}
 		return nil
 	}
-	_, err := tx.exec(ctx, `UPDATE members SET user_id = ?
-		WHERE user_id IS NULL AND email = ?
-		  AND organization_id IN (SELECT organization_id FROM member_directory WHERE email = ? AND user_id IS NULL)
-		  AND organization_id NOT IN (SELECT organization_id FROM member_directory WHERE user_id = ?)`, u.ID, u.Email, u.Email, u.ID)
+	_, err := tx.exec(ctx, `UPDATE members SET user_id = $1
+		WHERE user_id IS NULL AND email = $2
+		  AND organization_id IN (SELECT organization_id FROM member_directory WHERE email = $2 AND user_id IS NULL)
+		  AND organization_id NOT IN (SELECT organization_id FROM member_directory WHERE user_id = $1)`, u.ID, u.Email)
 	if err != nil {
 		return fmt.Errorf("bind invitations: %w", err)
 	}
-	_, err = tx.exec(ctx, `UPDATE member_directory SET user_id = ? WHERE user_id IS NULL AND email = ?
+	_, err = tx.exec(ctx, `UPDATE member_directory SET user_id = $1 WHERE user_id IS NULL AND email = $2
 		AND EXISTS (SELECT 1 FROM members m WHERE m.organization_id = member_directory.organization_id
-		            AND m.id = member_directory.member_id AND m.user_id = ?)`, u.ID, u.Email, u.ID)
+		            AND m.id = member_directory.member_id AND m.user_id = $1)`, u.ID, u.Email)
 	if err != nil {
 		return fmt.Errorf("bind invitations: %w", err)
 	}
@@ -66,9 +66,9 @@ func (tx *Tx) bindInvitations(ctx context.Context, u *catalog.User) error {
 // rows.
 func (tx *Tx) memberships(ctx context.Context, userID string) ([]catalog.Membership, error) {
 	q := `SELECT d.organization_id, d.member_id, m.role FROM member_directory d
-		JOIN members m ON m.organization_id = d.organization_id AND m.id = d.member_id WHERE d.user_id = ?`
+		JOIN members m ON m.organization_id = d.organization_id AND m.id = d.member_id WHERE d.user_id = $1`
 	if tx.db.engine == Postgres {
-		q = `SELECT org_id, member_id, member_role FROM dxp_platform_memberships(?)`
+		q = `SELECT org_id, member_id, member_role FROM dxp_platform_memberships($1)`
 	}
 	rows, err := tx.query(ctx, q, userID)
 	if err != nil {
@@ -90,7 +90,7 @@ func (tx *Tx) memberships(ctx context.Context, userID string) ([]catalog.Members
 		return nil, err
 	}
 	for i, id := range orgIDs {
-		o, err := scanOrg(tx.queryRow(ctx, `SELECT `+orgColumns+` FROM organizations WHERE id = ?`, id))
+		o, err := scanOrg(tx.queryRow(ctx, `SELECT `+orgColumns+` FROM organizations WHERE id = $1`, id))
 		if err != nil {
 			return nil, fmt.Errorf("membership organization: %w", err)
 		}

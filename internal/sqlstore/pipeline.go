@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
 )
@@ -32,7 +34,7 @@ func findPipeline(ctx context.Context, q querier, orgID, name string) (*catalog.
 	p, err := scanPipeline(q.queryRow(ctx, `SELECT `+pipelineColumns+`, v.content_hash, v.definition
 		FROM pipelines p JOIN pipeline_versions v
 		  ON v.organization_id = p.organization_id AND v.pipeline_name = p.name AND v.version = p.current_version
-		WHERE p.organization_id = ? AND p.name = ?`, orgID, name), &hash, &def)
+		WHERE p.organization_id = $1 AND p.name = $2`, orgID, name), &hash, &def)
 	if err != nil {
 		return nil, notFound(err, "No pipeline %q in this organization.", name)
 	}
@@ -61,10 +63,12 @@ func (db *DB) DeletePipeline(ctx context.Context, name string) error {
 	}
 	defer tx.Rollback()
 	missing := catalog.Errorf(catalog.ENOTFOUND, "No pipeline %q in this organization.", name)
-	if err := tx.execOne(ctx, missing, `DELETE FROM pipelines WHERE organization_id = ? AND name = ?`, orgID, name); err != nil {
+	if err := tx.execOne(ctx, missing, `DELETE FROM pipelines WHERE organization_id = $1 AND name = $2`, orgID, name); err != nil {
 		return fmt.Errorf("delete pipeline: %w", err)
 	}
-	if err := tx.afterPipelineDeleted(ctx, orgID, name); err != nil {
+	// Its edges leave the graph, and so do datasets nothing else declares.
+	// Versions and tags go by foreign-key cascade; runs stay in history.
+	if err := tx.replaceLineage(ctx, orgID, pipelineSource(name), nil, nil); err != nil {
 		return err
 	}
 	if err := tx.audit(ctx, orgID, catalog.AuditPipelineDeleted, name); err != nil {
@@ -73,9 +77,212 @@ func (db *DB) DeletePipeline(ctx context.Context, name string) error {
 	return tx.commit()
 }
 
-// querier is what both *DB and *Tx offer for reads, so a read helper serves
-// inside and outside transactions.
-type querier interface {
-	queryRow(ctx context.Context, q string, args ...any) *Row
-	query(ctx context.Context, q string, args ...any) (*Rows, error)
+// RegisterPipeline applies the version semantics of API.md in one
+// transaction that holds the organization's row lock, so concurrent
+// registrations cannot both pass the plan limit.
+func (db *DB) RegisterPipeline(ctx context.Context, reg catalog.PipelineRegistration) (*catalog.Pipeline, bool, error) {
+	orgID, err := requireOrg(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	defer tx.Rollback()
+	org, err := tx.lockOrg(ctx, orgID)
+	if err != nil {
+		return nil, false, err
+	}
+	cur, err := findPipeline(ctx, tx, orgID, reg.Name)
+	switch {
+	case catalog.ErrorCode(err) == catalog.ENOTFOUND:
+		if err := tx.checkLimit(ctx, org, "pipelines"); err != nil {
+			return nil, false, err
+		}
+		cur = nil
+	case err != nil:
+		return nil, false, err
+	}
+	version, unchanged, err := tx.settleVersion(ctx, orgID, cur, reg)
+	if err != nil || unchanged {
+		return cur, false, err
+	}
+	p, err := tx.writeVersion(ctx, orgID, cur, reg, version)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := tx.audit(ctx, orgID, catalog.AuditPipelineRegistered, reg.Name+"@"+version); err != nil {
+		return nil, false, err
+	}
+	return p, true, tx.commit()
+}
+
+// settleVersion decides which version a registration creates, or that it
+// changes nothing (unchanged), or that it conflicts.
+func (tx *Tx) settleVersion(ctx context.Context, orgID string, cur *catalog.Pipeline, reg catalog.PipelineRegistration) (string, bool, error) {
+	if reg.Version != "" {
+		if cur == nil {
+			return reg.Version, false, nil
+		}
+		var hash string
+		err := tx.queryRow(ctx, `SELECT content_hash FROM pipeline_versions WHERE organization_id = $1 AND pipeline_name = $2 AND version = $3`,
+			orgID, reg.Name, reg.Version).Scan(&hash)
+		switch {
+		case catalog.ErrorCode(notFound(err, "")) == catalog.ENOTFOUND:
+			return reg.Version, false, nil
+		case err != nil:
+			return "", false, fmt.Errorf("find pipeline version: %w", err)
+		case hash == reg.ContentHash:
+			return reg.Version, true, nil
+		default:
+			return "", false, catalog.Errorf(catalog.ECONFLICT,
+				"Version %s of pipeline %s is already registered with different content; give the changed definition a new version.", reg.Version, reg.Name)
+		}
+	}
+	if cur == nil {
+		return reg.NextVersion(""), false, nil
+	}
+	if cur.ContentHash == reg.ContentHash {
+		return cur.Version, true, nil
+	}
+	v := reg.NextVersion(cur.Version)
+	for {
+		var n int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM pipeline_versions WHERE organization_id = $1 AND pipeline_name = $2 AND version = $3`,
+			orgID, reg.Name, v).Scan(&n); err != nil {
+			return "", false, fmt.Errorf("find pipeline version: %w", err)
+		}
+		if n == 0 {
+			return v, false, nil
+		}
+		v = reg.NextVersion(v)
+	}
+}
+
+// writeVersion stores a new version and makes it current.
+func (tx *Tx) writeVersion(ctx context.Context, orgID string, cur *catalog.Pipeline, reg catalog.PipelineRegistration, version string) (*catalog.Pipeline, error) {
+	tags, _ := json.Marshal(reg.Tags)
+	p := &catalog.Pipeline{OrgID: orgID, Name: reg.Name, Version: version, Description: reg.Description, Owner: reg.Owner,
+		Environment: reg.Environment, Schedule: reg.Schedule, Tags: reg.Tags, ContentHash: reg.ContentHash,
+		Definition: reg.Definition(version), VersionsCount: 1, CreatedAt: tx.now, UpdatedAt: tx.now}
+	var err error
+	if cur == nil {
+		_, err = tx.exec(ctx, `INSERT INTO pipelines (organization_id, name, current_version, description, owner, environment, schedule, tags, versions_count, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9)`,
+			orgID, p.Name, version, p.Description, p.Owner, p.Environment, p.Schedule, string(tags), ts(tx.now))
+	} else {
+		p.VersionsCount, p.CreatedAt = cur.VersionsCount+1, cur.CreatedAt
+		_, err = tx.exec(ctx, `UPDATE pipelines SET current_version = $1, description = $2, owner = $3, environment = $4, schedule = $5, tags = $6,
+			versions_count = $7, updated_at = $8 WHERE organization_id = $9 AND name = $10`,
+			version, p.Description, p.Owner, p.Environment, p.Schedule, string(tags), p.VersionsCount, ts(tx.now), orgID, p.Name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("write pipeline: %w", err)
+	}
+	a := catalog.PrincipalFromContext(ctx).Actor()
+	if _, err := tx.exec(ctx, `INSERT INTO pipeline_versions (organization_id, pipeline_name, version, seq, content_hash, definition, created_at, created_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		orgID, p.Name, version, p.VersionsCount, p.ContentHash, string(p.Definition), ts(tx.now), a.Type+":"+a.ID); err != nil {
+		return nil, fmt.Errorf("insert pipeline version: %w", err)
+	}
+	if _, err := tx.exec(ctx, `DELETE FROM pipeline_tags WHERE organization_id = $1 AND pipeline_name = $2`, orgID, p.Name); err != nil {
+		return nil, fmt.Errorf("clear pipeline tags: %w", err)
+	}
+	for _, tag := range reg.Tags {
+		if _, err := tx.exec(ctx, `INSERT INTO pipeline_tags (organization_id, pipeline_name, tag) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, orgID, p.Name, tag); err != nil {
+			return nil, fmt.Errorf("insert pipeline tag: %w", err)
+		}
+	}
+	// The new current version's datasets and edges replace the old ones in
+	// the organization's graph, inside the registration's transaction.
+	return p, tx.replaceLineage(ctx, orgID, pipelineSource(p.Name), reg.Datasets, reg.Edges)
+}
+
+// ListPipelines lists the organization's pipelines by name.
+func (db *DB) ListPipelines(ctx context.Context, f catalog.PipelineFilter) ([]*catalog.Pipeline, string, error) {
+	orgID, err := requireOrg(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	after, err := decodeCursor(f.Cursor, 1)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := pageLimit(f.Page)
+	a := args{orgID}
+	q := `SELECT ` + pipelineColumns + ` FROM pipelines p WHERE p.organization_id = $1`
+	if f.Owner != "" {
+		q += ` AND p.owner = ` + a.add(f.Owner)
+	}
+	if f.Query != "" {
+		like := a.add("%" + escapeLike(strings.ToLower(f.Query)) + "%")
+		q += ` AND (LOWER(p.name) LIKE ` + like + ` ESCAPE '\' OR LOWER(p.description) LIKE ` + like + ` ESCAPE '\')`
+	}
+	if tags := distinct(f.Tags); len(tags) > 0 {
+		// A pipeline matches when it carries every requested tag.
+		q += ` AND p.name IN (SELECT pipeline_name FROM pipeline_tags WHERE organization_id = $1 AND tag IN (` +
+			list(&a, tags) + `) GROUP BY pipeline_name HAVING COUNT(*) = ` + a.add(len(tags)) + `)`
+	}
+	if after != nil {
+		q += ` AND p.name > ` + a.add(after[0])
+	}
+	rows, err := db.query(ctx, q+` ORDER BY p.name LIMIT `+a.add(limit+1), a...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list pipelines: %w", err)
+	}
+	return collectPage(rows, limit, func(r scanner) (*catalog.Pipeline, error) { return scanPipeline(r) }, func(last *catalog.Pipeline) string { return encodeCursor(last.Name) })
+}
+
+// ListPipelineVersions lists a pipeline's versions, newest first.
+func (db *DB) ListPipelineVersions(ctx context.Context, name string, page catalog.Page) ([]*catalog.PipelineVersion, string, error) {
+	orgID, err := requireOrg(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if _, err := findPipeline(ctx, db, orgID, name); err != nil {
+		return nil, "", err
+	}
+	after, err := decodeCursor(page.Cursor, 1)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := pageLimit(page)
+	a := args{orgID, name}
+	q := `SELECT ` + versionColumns + ` FROM pipeline_versions WHERE organization_id = $1 AND pipeline_name = $2`
+	if after != nil {
+		seq, _ := strconv.Atoi(after[0])
+		q += ` AND seq < ` + a.add(seq)
+	}
+	rows, err := db.query(ctx, q+` ORDER BY seq DESC LIMIT `+a.add(limit+1), a...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list pipeline versions: %w", err)
+	}
+	return collectPage(rows, limit, scanVersion, func(last *catalog.PipelineVersion) string { return encodeCursor(strconv.Itoa(last.Seq)) })
+}
+
+// FindPipelineVersion returns one version of a pipeline.
+func (db *DB) FindPipelineVersion(ctx context.Context, name, version string) (*catalog.PipelineVersion, error) {
+	orgID, err := requireOrg(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v, err := scanVersion(db.queryRow(ctx, `SELECT `+versionColumns+` FROM pipeline_versions
+		WHERE organization_id = $1 AND pipeline_name = $2 AND version = $3`, orgID, name, version))
+	if err != nil {
+		return nil, notFound(err, "No version %q of pipeline %q in this organization.", version, name)
+	}
+	return v, nil
+}
+
+const versionColumns = `pipeline_name, version, seq, content_hash, definition, created_at, created_by`
+
+func scanVersion(row scanner) (*catalog.PipelineVersion, error) {
+	v := &catalog.PipelineVersion{}
+	var def string
+	if err := row.Scan(&v.Name, &v.Version, &v.Seq, &v.ContentHash, &def, timeCol{&v.CreatedAt}, &v.CreatedBy); err != nil {
+		return nil, err
+	}
+	v.Definition = []byte(def)
+	return v, nil
 }

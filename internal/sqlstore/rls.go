@@ -37,6 +37,9 @@ func (db *DB) enforceRLS(ctx context.Context) error {
 		tables = append(tables, t)
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("list tenant tables: %w", err)
+	}
 	for _, t := range tables {
 		for _, stmt := range []string{
 			`ALTER TABLE %[1]s ENABLE ROW LEVEL SECURITY`,
@@ -54,7 +57,9 @@ func (db *DB) enforceRLS(ctx context.Context) error {
 	return nil
 }
 
-var roleName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+// identifier is what a role or schema name spliced into DDL (which takes
+// no parameters) must look like.
+var identifier = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 
 // GrantAppRole creates (if needed) the login role the server connects as,
 // without SUPERUSER or BYPASSRLS, and grants it what the API needs in this
@@ -64,7 +69,7 @@ func (db *DB) GrantAppRole(ctx context.Context, role string) error {
 	if db.engine != Postgres {
 		return fmt.Errorf("application roles are a Postgres feature")
 	}
-	if !roleName.MatchString(role) {
+	if !identifier.MatchString(role) {
 		return fmt.Errorf("role %q: use a lower-case identifier", role)
 	}
 	stmts := []string{
@@ -114,4 +119,17 @@ func (db *DB) WithOrgTx(ctx context.Context, orgID string, fn func(*sql.Tx) erro
 		return err
 	}
 	return tx.Commit()
+}
+
+// EnsureSchema creates a Postgres schema for a dedicated tenant store if it
+// does not exist yet. The name is checked here too because it is spliced
+// into DDL, which takes no parameters.
+func (db *DB) EnsureSchema(ctx context.Context, name string) error {
+	if db.engine != Postgres || !identifier.MatchString(name) {
+		return fmt.Errorf("ensure schema %q: needs Postgres and a lower-case identifier", name)
+	}
+	if _, err := db.sql.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS `+name); err != nil {
+		return fmt.Errorf("create schema %s: %w", name, err)
+	}
+	return nil
 }

@@ -3,11 +3,16 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
 )
+
+// Runs persist what the run rules of catalog (NewRun, Run.Apply) decide:
+// each change reads the run under its row lock, applies the rules and
+// writes the result.
 
 const runColumns = `organization_id, run_id, pipeline_name, status, started_at, finished_at, error, attributes, checks_failed, created_at, updated_at`
 
@@ -27,11 +32,164 @@ func scanRun(row scanner) (*catalog.Run, error) {
 // findRun reads one run; inside a transaction, lock takes its row lock so
 // concurrent events for the same run apply one after the other.
 func findRun(ctx context.Context, q querier, orgID, id, lock string) (*catalog.Run, error) {
-	r, err := scanRun(q.queryRow(ctx, `SELECT `+runColumns+` FROM runs WHERE organization_id = ? AND run_id = ?`+lock, orgID, id))
+	r, err := scanRun(q.queryRow(ctx, `SELECT `+runColumns+` FROM runs WHERE organization_id = $1 AND run_id = $2`+lock, orgID, id))
 	if err != nil {
 		return nil, notFound(err, "No run %q in this organization.", id)
 	}
 	return r, nil
+}
+
+// errRunRaced says another transaction created the same run id first.
+var errRunRaced = errors.New("run created concurrently")
+
+// ApplyRunEvent creates a run or applies the event to the run it names.
+func (db *DB) ApplyRunEvent(ctx context.Context, ev catalog.RunEvent) (*catalog.Run, bool, error) {
+	orgID, err := requireOrg(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	// Two first events of one run can race (parallel task events of a DAG
+	// run): the loser's insert finds the id taken, and a second attempt
+	// applies its event to the winner's run as an update.
+	run, created, err := db.applyRunEvent(ctx, orgID, ev)
+	if errors.Is(err, errRunRaced) {
+		run, created, err = db.applyRunEvent(ctx, orgID, ev)
+	}
+	return run, created, err
+}
+
+func (db *DB) applyRunEvent(ctx context.Context, orgID string, ev catalog.RunEvent) (*catalog.Run, bool, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	defer tx.Rollback()
+	problems := ev.Validate()
+	if known, err := tx.pipelineExists(ctx, orgID, ev.PipelineName); err != nil {
+		return nil, false, err
+	} else if !known && ev.PipelineName != "" {
+		problems = append(problems, catalog.FieldError{Field: "pipeline_id", Message: fmt.Sprintf("No pipeline %q in this organization; register it first.", ev.PipelineName)})
+	}
+	if len(problems) > 0 {
+		return nil, false, catalog.Invalid(problems)
+	}
+	ch := ev.Change()
+	if ev.RunID != "" {
+		cur, err := findRun(ctx, tx, orgID, ev.RunID, tx.forUpdate())
+		if err == nil {
+			if cur, err = tx.changeRun(ctx, cur, ch); err != nil {
+				return nil, false, err
+			}
+			return cur, false, tx.commit()
+		} else if catalog.ErrorCode(err) != catalog.ENOTFOUND {
+			return nil, false, err
+		}
+	}
+	id := ev.RunID
+	if id == "" {
+		if id, err = tx.nextRunID(ctx, orgID); err != nil {
+			return nil, false, err
+		}
+	}
+	run, err := catalog.NewRun(orgID, id, ch, tx.now)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := tx.insertRun(ctx, run); err != nil {
+		return nil, false, err
+	}
+	return run, true, tx.commit()
+}
+
+// UpdateRun applies a PATCH to a run.
+func (db *DB) UpdateRun(ctx context.Context, id string, upd catalog.RunUpdate) (*catalog.Run, error) {
+	orgID, err := requireOrg(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	cur, err := findRun(ctx, tx, orgID, id, tx.forUpdate())
+	if err != nil {
+		return nil, err
+	}
+	if problems := upd.Validate(); len(problems) > 0 {
+		return nil, catalog.Invalid(problems)
+	}
+	if cur, err = tx.changeRun(ctx, cur, upd.Change()); err != nil {
+		return nil, err
+	}
+	return cur, tx.commit()
+}
+
+// changeRun applies ch to the locked run cur and returns the result; an
+// unchanged run needs no write.
+func (tx *Tx) changeRun(ctx context.Context, cur *catalog.Run, ch catalog.RunChange) (*catalog.Run, error) {
+	next, changed, err := cur.Apply(ch, tx.now)
+	if err != nil || !changed {
+		return next, err
+	}
+	return next, tx.updateRun(ctx, next)
+}
+
+// insertRun stores a new run, or returns errRunRaced when a concurrent
+// transaction has just stored one with the same id.
+func (tx *Tx) insertRun(ctx context.Context, run *catalog.Run) error {
+	err := tx.execOne(ctx, errRunRaced, `INSERT INTO runs (`+runColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+		run.OrgID, run.ID, run.PipelineName, run.Status, ts(run.StartedAt), tsPtr(run.FinishedAt), run.Error, nullText(run.Attributes),
+		run.ChecksFailed, ts(run.CreatedAt), ts(run.UpdatedAt))
+	if err != nil && err != errRunRaced {
+		return fmt.Errorf("insert run: %w", err)
+	}
+	return err
+}
+
+// updateRun writes the fields the run rules change (checks_failed is the
+// check results' business: markChecksFailed).
+func (tx *Tx) updateRun(ctx context.Context, r *catalog.Run) error {
+	if _, err := tx.exec(ctx, `UPDATE runs SET status = $1, started_at = $2, finished_at = $3, error = $4, attributes = $5, updated_at = $6
+		WHERE organization_id = $7 AND run_id = $8`, r.Status, ts(r.StartedAt), tsPtr(r.FinishedAt), r.Error,
+		nullText(r.Attributes), ts(r.UpdatedAt), r.OrgID, r.ID); err != nil {
+		return fmt.Errorf("update run: %w", err)
+	}
+	return nil
+}
+
+// pipelineExists reports whether the organization has a pipeline name.
+func (tx *Tx) pipelineExists(ctx context.Context, orgID, name string) (bool, error) {
+	var n int
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM pipelines WHERE organization_id = $1 AND name = $2`, orgID, name).Scan(&n); err != nil {
+		return false, fmt.Errorf("find pipeline: %w", err)
+	}
+	return n > 0, nil
+}
+
+// nextRunID assigns run-YYYYMMDD-NNN for the UTC day of the transaction.
+// The counter row of (organization, day) is incremented inside the run's
+// transaction: the upsert holds the row lock until commit, so concurrent
+// posts get consecutive numbers, and a rolled-back post gives its number
+// back. A number whose id a client already chose is skipped.
+func (tx *Tx) nextRunID(ctx context.Context, orgID string) (string, error) {
+	day := tx.now.UTC().Format("20060102")
+	for {
+		var n int
+		if err := tx.queryRow(ctx, `INSERT INTO run_counters (organization_id, day, last_seq) VALUES ($1, $2, 1)
+			ON CONFLICT (organization_id, day) DO UPDATE SET last_seq = run_counters.last_seq + 1
+			RETURNING last_seq`, orgID, day).Scan(&n); err != nil {
+			return "", fmt.Errorf("count runs of the day: %w", err)
+		}
+		id := fmt.Sprintf("run-%s-%03d", day, n)
+		var taken int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM runs WHERE organization_id = $1 AND run_id = $2`, orgID, id).Scan(&taken); err != nil {
+			return "", fmt.Errorf("find run: %w", err)
+		}
+		if taken == 0 {
+			return id, nil
+		}
+	}
 }
 
 // FindRun returns one run of the caller's organization.
@@ -54,23 +212,25 @@ func (db *DB) ListRuns(ctx context.Context, f catalog.RunFilter) ([]*catalog.Run
 		return nil, "", err
 	}
 	limit := pageLimit(f.Page)
-	q, args := `SELECT `+runColumns+` FROM runs WHERE organization_id = ?`, []any{orgID}
+	a := args{orgID}
+	q := `SELECT ` + runColumns + ` FROM runs WHERE organization_id = $1`
 	if f.PipelineName != "" {
-		q, args = q+` AND pipeline_name = ?`, append(args, f.PipelineName)
+		q += ` AND pipeline_name = ` + a.add(f.PipelineName)
 	}
 	if f.Status != "" {
-		q, args = q+` AND status = ?`, append(args, f.Status)
+		q += ` AND status = ` + a.add(f.Status)
 	}
 	if f.Since != nil {
-		q, args = q+` AND started_at >= ?`, append(args, ts(*f.Since))
+		q += ` AND started_at >= ` + a.add(ts(*f.Since))
 	}
 	if f.Until != nil {
-		q, args = q+` AND started_at < ?`, append(args, ts(*f.Until))
+		q += ` AND started_at < ` + a.add(ts(*f.Until))
 	}
 	if after != nil {
-		q, args = q+` AND (started_at < ? OR (started_at = ? AND run_id < ?))`, append(args, after[0], after[0], after[1])
+		at, id := a.add(after[0]), a.add(after[1])
+		q += ` AND (started_at < ` + at + ` OR (started_at = ` + at + ` AND run_id < ` + id + `))`
 	}
-	rows, err := db.query(ctx, q+` ORDER BY started_at DESC, run_id DESC LIMIT ?`, append(args, limit+1)...)
+	rows, err := db.query(ctx, q+` ORDER BY started_at DESC, run_id DESC LIMIT `+a.add(limit+1), a...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list runs: %w", err)
 	}

@@ -2,7 +2,10 @@ package sqlstore_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -138,6 +141,221 @@ func TestRunService_ErrOtherOrg(t *testing.T) {
 		}
 		if got, _ := db.FindRun(ctx, run.ID); got.Status != catalog.RunRunning {
 			t.Fatalf("org A's run became %s", got.Status)
+		}
+	})
+}
+
+func TestRunService_Transitions(t *testing.T) {
+	statuses := []string{catalog.RunQueued, catalog.RunRunning, catalog.RunSuccess, catalog.RunFailed, catalog.RunCancelled}
+	// allowed says whether a run in from may be posted again with to.
+	allowed := func(from, to string) bool {
+		switch {
+		case catalog.RunFinished(from):
+			return from == to // only the identical repeat
+		case from == catalog.RunRunning:
+			return to != catalog.RunQueued
+		default:
+			return true
+		}
+	}
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		now := day0
+		ctx := runOrg(t, db, &now)
+		n := 0
+		for _, from := range statuses {
+			for _, to := range statuses {
+				for _, via := range []string{"event", "patch"} {
+					n++
+					id := fmt.Sprintf("r%d", n) // names no status, so a conflict detail must
+
+					if _, created, err := db.ApplyRunEvent(ctx, catalog.RunEvent{PipelineName: "orders", RunID: id, Status: from}); err != nil || !created {
+						t.Fatalf("create %s: created=%v err=%v", id, created, err)
+					}
+					var run *catalog.Run
+					var err error
+					if via == "event" {
+						run, _, err = db.ApplyRunEvent(ctx, catalog.RunEvent{PipelineName: "orders", RunID: id, Status: to})
+					} else {
+						run, err = db.UpdateRun(ctx, id, catalog.RunUpdate{Status: &to})
+					}
+					if !allowed(from, to) {
+						if catalog.ErrorCode(err) != catalog.ECONFLICT || !strings.Contains(catalog.ErrorMessage(err), from) {
+							t.Errorf("%s → %s via %s: err %v, want a conflict naming %s", from, to, via, err, from)
+						}
+						continue
+					}
+					if err != nil || run.Status != to || catalog.RunFinished(to) != (run.FinishedAt != nil) {
+						t.Errorf("%s → %s via %s: run %+v, err %v", from, to, via, run, err)
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestRunService_ConcurrentRunIDs(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		now := day0
+		ctx := runOrg(t, db, &now)
+		const n = 30
+		ids := make(chan string, n)
+		var wg sync.WaitGroup
+		for range n {
+			wg.Go(func() {
+				run, created, err := db.ApplyRunEvent(ctx, catalog.RunEvent{PipelineName: "orders", Status: catalog.RunRunning})
+				if err != nil || !created {
+					t.Errorf("post: created=%v err=%v", created, err)
+					return
+				}
+				ids <- run.ID
+			})
+		}
+		wg.Wait()
+		close(ids)
+		seen := map[string]bool{}
+		for id := range ids {
+			seen[id] = true
+		}
+		for i := 1; i <= n; i++ {
+			if id := fmt.Sprintf("run-20260607-%03d", i); !seen[id] {
+				t.Errorf("%s was not assigned; got %v", id, seen)
+			}
+		}
+		if len(seen) != n {
+			t.Fatalf("%d distinct ids for %d posts", len(seen), n)
+		}
+	})
+}
+
+func TestRunService_RunIDsPerOrgAndDay(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		now := day0
+		a, b := runOrg(t, db, &now), runOrg(t, db, &now)
+		post := func(ctx context.Context, runID string) string {
+			t.Helper()
+			run, _, err := db.ApplyRunEvent(ctx, catalog.RunEvent{PipelineName: "orders", RunID: runID, Status: catalog.RunRunning})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return run.ID
+		}
+		if got := post(a, ""); got != "run-20260607-001" {
+			t.Fatalf("first of org A = %s", got)
+		}
+		if got := post(b, ""); got != "run-20260607-001" {
+			t.Fatalf("first of org B = %s; numbers are per organization", got)
+		}
+		post(a, "run-20260607-002") // a client may choose an id of the server's form
+		if got := post(a, ""); got != "run-20260607-003" {
+			t.Fatalf("after a client's run-20260607-002 the server assigned %s", got)
+		}
+		now = day0.Add(24 * time.Hour)
+		if got := post(a, ""); got != "run-20260608-001" {
+			t.Fatalf("first of the next day = %s", got)
+		}
+	})
+}
+
+func TestRunService_ConcurrentFirstEvents(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		now := day0
+		ctx := runOrg(t, db, &now)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		created := 0
+		start := make(chan struct{}) // released at once, so the first inserts collide
+		for range 15 {
+			wg.Go(func() {
+				<-start
+				_, c, err := db.ApplyRunEvent(ctx, catalog.RunEvent{PipelineName: "orders", RunID: "scheduled__x", Status: catalog.RunRunning})
+				if err != nil {
+					t.Errorf("concurrent first event: %v", err)
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				if c {
+					created++
+				}
+			})
+		}
+		close(start)
+		wg.Wait()
+		if created != 1 {
+			t.Fatalf("%d events created the run, want 1", created)
+		}
+	})
+}
+
+func TestRunService_ListRuns(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		now := day0
+		ctx := runOrg(t, db, &now)
+		if _, _, err := db.RegisterPipeline(ctx, reg("events", "1", "e")); err != nil {
+			t.Fatal(err)
+		}
+		// 25 runs; pairs share a start time, so the id breaks ties.
+		var want []string // newest first
+		for i := range 25 {
+			start := day0.Add(time.Duration(i/2) * time.Hour)
+			pipeline, status := "orders", catalog.RunSuccess
+			if i%5 == 0 {
+				pipeline, status = "events", catalog.RunFailed
+			}
+			id := fmt.Sprintf("r%02d", i)
+			if _, _, err := db.ApplyRunEvent(ctx, catalog.RunEvent{PipelineName: pipeline, RunID: id, Status: status, StartedAt: &start}); err != nil {
+				t.Fatal(err)
+			}
+			want = append([]string{id}, want...)
+		}
+		var got []string
+		cursor := ""
+		for {
+			runs, next, err := db.ListRuns(ctx, catalog.RunFilter{Page: catalog.Page{Limit: 4, Cursor: cursor}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range runs {
+				got = append(got, r.ID)
+			}
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("paged ids = %v\nwant %v", got, want)
+		}
+		count := func(f catalog.RunFilter) int {
+			t.Helper()
+			runs, _, err := db.ListRuns(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(runs)
+		}
+		since, until := day0.Add(2*time.Hour), day0.Add(4*time.Hour)
+		for name, c := range map[string]struct {
+			f    catalog.RunFilter
+			want int
+		}{
+			"pipeline":    {catalog.RunFilter{PipelineName: "events"}, 5},
+			"status":      {catalog.RunFilter{Status: catalog.RunSuccess}, 20},
+			"both":        {catalog.RunFilter{PipelineName: "orders", Status: catalog.RunFailed}, 0},
+			"since":       {catalog.RunFilter{Since: &since}, 21}, // hours 2..12
+			"since until": {catalog.RunFilter{Since: &since, Until: &until}, 4},
+		} {
+			if got := count(c.f); got != c.want {
+				t.Errorf("%s: %d runs, want %d", name, got, c.want)
+			}
+		}
+		if _, _, err := db.ListRuns(ctx, catalog.RunFilter{Page: catalog.Page{Cursor: "WyJ4IiwieSJd"}}); catalog.ErrorCode(err) != catalog.EINVALID {
+			t.Fatalf("forged cursor: %v, want EINVALID", err)
+		}
+		if n := count(catalog.RunFilter{}); n != 25 {
+			t.Fatalf("default page holds %d runs", n)
+		}
+		if runs, _, _ := db.ListRuns(runOrg(t, db, &now), catalog.RunFilter{}); len(runs) != 0 {
+			t.Fatalf("another organization lists %d runs", len(runs))
 		}
 	})
 }

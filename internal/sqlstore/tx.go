@@ -33,6 +33,21 @@ func (db *DB) begin(ctx context.Context) (*Tx, error) {
 	return t, nil
 }
 
+// requireOrg returns the organization of the request; a store method without
+// one fails closed.
+func requireOrg(ctx context.Context) (string, error) {
+	if id := catalog.OrgIDFromContext(ctx); id != "" {
+		return id, nil
+	}
+	return "", catalog.Errorf(catalog.EUNAUTHENTICATED, "This request needs an organization's credential.")
+}
+
+// actingIn returns ctx acting in orgID for a platform path that has just
+// learned the organization (before any principal exists).
+func actingIn(ctx context.Context, orgID string) context.Context {
+	return catalog.NewContextWithPrincipal(ctx, &catalog.Principal{OrgID: orgID})
+}
+
 // setOrg tells Postgres row-level security which organization this
 // transaction acts in. set_config(..., true) lasts until the transaction
 // ends, so a pooled connection never carries one tenant into the next
@@ -48,12 +63,21 @@ func (tx *Tx) setOrg(ctx context.Context, orgID string) error {
 	return nil
 }
 
+// forUpdate locks the selected row on Postgres. SQLite needs no clause: its
+// immediate transactions already hold the database's write lock.
+func (tx *Tx) forUpdate() string {
+	if tx.db.engine == Postgres {
+		return ` FOR UPDATE`
+	}
+	return ``
+}
+
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return tx.ExecContext(ctx, tx.db.rebind(q), args...)
+	return tx.ExecContext(ctx, q, args...)
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*Rows, error) {
-	rows, err := tx.QueryContext(ctx, tx.db.rebind(q), args...)
+	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -88,4 +112,88 @@ func (tx *Tx) commit() error {
 		return fmt.Errorf("commit: %w", translate(err))
 	}
 	return nil
+}
+
+// querier is what both *DB and *Tx offer for reads, so a read helper serves
+// inside and outside transactions.
+type querier interface {
+	queryRow(ctx context.Context, q string, args ...any) *Row
+	query(ctx context.Context, q string, args ...any) (*Rows, error)
+}
+
+// Reads outside a write transaction. On SQLite they go straight to the pool
+// (an immediate transaction would take the write lock). On Postgres row-level
+// security needs the organization set inside a transaction, so each read runs
+// in a short read-only one that Rows.Close ends.
+func (db *DB) query(ctx context.Context, q string, args ...any) (*Rows, error) {
+	if db.engine != Postgres {
+		rows, err := db.sql.QueryContext(ctx, q, args...)
+		if err != nil {
+			return nil, err
+		}
+		return &Rows{Rows: rows}, nil
+	}
+	sqlTx, err := db.sql.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	tx := &Tx{Tx: sqlTx, db: db}
+	if orgID := catalog.OrgIDFromContext(ctx); orgID != "" {
+		if err := tx.setOrg(ctx, orgID); err != nil {
+			sqlTx.Rollback()
+			return nil, err
+		}
+	}
+	rows, err := sqlTx.QueryContext(ctx, q, args...)
+	if err != nil {
+		sqlTx.Rollback()
+		return nil, err
+	}
+	return &Rows{Rows: rows, tx: sqlTx}, nil
+}
+
+func (db *DB) queryRow(ctx context.Context, q string, args ...any) *Row {
+	rows, err := db.query(ctx, q, args...)
+	return &Row{rows: rows, err: err}
+}
+
+// Rows are the results of a query; Close also ends the read transaction
+// they belong to, if any.
+type Rows struct {
+	*sql.Rows
+	tx *sql.Tx
+}
+
+// Close closes the rows and ends their read transaction.
+func (r *Rows) Close() error {
+	err := r.Rows.Close()
+	if r.tx != nil {
+		r.tx.Rollback() // read-only: nothing to keep
+		r.tx = nil
+	}
+	return err
+}
+
+// Row is the first row of a query, as *sql.Row is, over Rows.
+type Row struct {
+	rows *Rows
+	err  error
+}
+
+// Scan copies the first row into dest, or returns sql.ErrNoRows.
+func (r *Row) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
+	defer r.rows.Close()
+	if !r.rows.Next() {
+		if err := r.rows.Err(); err != nil {
+			return err
+		}
+		return sql.ErrNoRows
+	}
+	if err := r.rows.Scan(dest...); err != nil {
+		return err
+	}
+	return r.rows.Close()
 }

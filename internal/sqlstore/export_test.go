@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
 )
@@ -25,7 +27,7 @@ func LoadLineageForTest(ctx context.Context, db *DB, datasets []catalog.Dataset,
 		return err
 	}
 	defer tx.Rollback()
-	if err := tx.replaceLineage(ctx, orgID, lineageSource{sourcePipeline, "generated"}, datasets, nil); err != nil {
+	if err := tx.replaceLineage(ctx, orgID, pipelineSource("generated"), datasets, nil); err != nil {
 		return err
 	}
 	rows := make([][]any, len(edges))
@@ -60,9 +62,41 @@ func ReplaceLineageInTxForTest(ctx context.Context, db *DB, pipeline string, edg
 			}
 		}
 	}
-	if err := tx.replaceLineage(ctx, orgID, lineageSource{sourcePipeline, pipeline}, ends, edges); err != nil {
+	if err := tx.replaceLineage(ctx, orgID, pipelineSource(pipeline), ends, edges); err != nil {
 		tx.Rollback()
 		return nil, err
 	}
 	return tx.commit, nil
+}
+
+// WaitForLineageWaiterForTest returns once another transaction waits for
+// the lineage lock of ctx's organization. On Postgres it polls pg_locks for
+// the ungranted advisory lock (an int4 pair shows as classid, objid with
+// the second key as unsigned). SQLite serialises writers at BEGIN, where no
+// waiter can be seen and the order of the two cannot matter: it returns at
+// once there.
+func WaitForLineageWaiterForTest(ctx context.Context, db *DB) error {
+	if db.engine != Postgres {
+		return nil
+	}
+	orgID, err := requireOrg(ctx)
+	if err != nil {
+		return err
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var waiting int
+		err := db.queryRow(ctx, `SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+			AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+			AND classid::bigint = $1 AND objid::bigint = $2`, lineageLockClass, int64(uint32(lineageLockKey(orgID)))).Scan(&waiting)
+		switch {
+		case err != nil:
+			return err
+		case waiting > 0:
+			return nil
+		case time.Now().After(deadline):
+			return fmt.Errorf("no transaction waited for the lineage lock of %s within 10s", orgID)
+		}
+		time.Sleep(5 * time.Millisecond) // the poll's interval, not a guess at the wait
+	}
 }
