@@ -118,8 +118,8 @@ func TestCheckService_BatchAllOrNothing(t *testing.T) {
 		if catalog.ErrorCode(err) != catalog.EINVALID || !slices.Equal(fields, want) {
 			t.Fatalf("bad batch: %v %v, want EINVALID on %v", err, fields, want)
 		}
-		if items, _, _ := db.ListCheckResults(ctx, catalog.CheckResultFilter{}); len(items) != 0 {
-			t.Fatalf("a refused batch stored %d results", len(items))
+		if items, _, err := db.ListCheckResults(ctx, catalog.CheckResultFilter{}); err != nil || len(items) != 0 {
+			t.Fatalf("a refused batch stored %d results (%v)", len(items), err)
 		}
 		if run, _ := db.FindRun(ctx, "r1"); run.ChecksFailed {
 			t.Fatal("a refused batch marked the run checks_failed")
@@ -147,8 +147,8 @@ func TestCheckService_ErrOtherOrg(t *testing.T) {
 		if e, ok := err.(*catalog.Error); !ok || len(e.Fields) != 1 || e.Fields[0].Field != "results[0].run_id" {
 			t.Fatalf("other org records into the run: %v", err)
 		}
-		if items, _, _ := db.ListCheckResults(other, catalog.CheckResultFilter{RunID: "r1"}); len(items) != 0 {
-			t.Fatalf("other org lists %d results", len(items))
+		if items, _, err := db.ListCheckResults(other, catalog.CheckResultFilter{RunID: "r1"}); err != nil || len(items) != 0 {
+			t.Fatalf("other org lists %d results (%v)", len(items), err)
 		}
 	})
 }

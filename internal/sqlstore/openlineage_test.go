@@ -101,8 +101,8 @@ func TestIngestOpenLineage_OutOfOrderAndDuplicates(t *testing.T) {
 		if n, err := db.PurgeOpenLineageEvents(ctx, now); err != nil || n != 6 {
 			t.Errorf("purge = %d, %v; want 6", n, err)
 		}
-		if left, _, _ := db.ListOpenLineageEvents(ctx, catalog.OpenLineageFilter{}); len(left) != 0 {
-			t.Errorf("%d events left after the purge", len(left))
+		if left, _, err := db.ListOpenLineageEvents(ctx, catalog.OpenLineageFilter{}); err != nil || len(left) != 0 {
+			t.Errorf("%d events left after the purge (%v)", len(left), err)
 		}
 		if _, err := db.FindRun(ctx, dagRun); err != nil {
 			t.Errorf("the run went with its raw events: %v", err)

@@ -174,8 +174,8 @@ func TestPipelineService_ListPipelines(t *testing.T) {
 			t.Fatalf("q=PIPE_1 matched %d, want 10", len(q))
 		}
 		other := sqlstoretest.AsOrg(&catalog.Org{ID: "org_other"}, catalog.RoleAdmin)
-		if items, _, _ := db.ListPipelines(other, catalog.PipelineFilter{}); len(items) != 0 {
-			t.Fatalf("another org lists %d of %s's pipelines", len(items), org.Slug)
+		if items, _, err := db.ListPipelines(other, catalog.PipelineFilter{}); err != nil || len(items) != 0 {
+			t.Fatalf("another org lists %d of %s's pipelines (%v)", len(items), org.Slug, err)
 		}
 	})
 }

@@ -354,8 +354,8 @@ func TestRunService_ListRuns(t *testing.T) {
 		if n := count(catalog.RunFilter{}); n != 25 {
 			t.Fatalf("default page holds %d runs", n)
 		}
-		if runs, _, _ := db.ListRuns(runOrg(t, db, &now), catalog.RunFilter{}); len(runs) != 0 {
-			t.Fatalf("another organization lists %d runs", len(runs))
+		if runs, _, err := db.ListRuns(runOrg(t, db, &now), catalog.RunFilter{}); err != nil || len(runs) != 0 {
+			t.Fatalf("another organization lists %d runs (%v)", len(runs), err)
 		}
 	})
 }
