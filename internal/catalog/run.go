@@ -161,10 +161,9 @@ type RunService interface {
 	// the UTC day of the transaction and the organization's next number of
 	// that day, consecutive and skipping ids a client already chose.
 	//
-	// OpenLineage ingestion calls it with the job's pipeline and the event's
-	// runId: START → running, COMPLETE → success, FAIL → failed, ABORT →
-	// cancelled, with the event times. Delivery out of order (START after
-	// COMPLETE) is ECONFLICT, which such a caller may take as already applied.
+	// OpenLineage events take the same rules through
+	// OpenLineageEvent.ApplyToRun, which also tolerates their delivery out
+	// of order.
 	ApplyRunEvent(ctx context.Context, ev RunEvent) (run *Run, created bool, err error)
 	// UpdateRun applies upd to the run with id. ENOTFOUND, EINVALID, ECONFLICT.
 	UpdateRun(ctx context.Context, id string, upd RunUpdate) (*Run, error)
