@@ -100,3 +100,10 @@ func WaitForLineageWaiterForTest(ctx context.Context, db *DB) error {
 		time.Sleep(5 * time.Millisecond) // the poll's interval, not a guess at the wait
 	}
 }
+
+// SetEventRunInsertHookForTest makes fn run where an event, having found
+// no run, is about to create it; the returned func removes it.
+func SetEventRunInsertHookForTest(fn func()) (restore func()) {
+	testHookBeforeEventRunInsert = fn
+	return func() { testHookBeforeEventRunInsert = nil }
+}

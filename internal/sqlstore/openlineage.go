@@ -189,9 +189,12 @@ func (tx *Tx) applyOpenLineageRun(ctx context.Context, orgID string, ev catalog.
 func (tx *Tx) applyEventToRun(ctx context.Context, orgID string, ev catalog.OpenLineageEvent) (*catalog.Run, error) {
 	cur, err := findRun(ctx, tx, orgID, ev.DAGRunID, tx.forUpdate())
 	if catalog.ErrorCode(err) == catalog.ENOTFOUND {
-		run, _, err := ev.ApplyToRun(orgID, nil, tx.now)
-		if err != nil {
-			return nil, err
+		run, _, applyErr := ev.ApplyToRun(orgID, nil, tx.now)
+		if applyErr != nil {
+			return nil, applyErr
+		}
+		if testHookBeforeEventRunInsert != nil {
+			testHookBeforeEventRunInsert()
 		}
 		if err = tx.insertRun(ctx, run); !errors.Is(err, errRunRaced) {
 			return run, err
@@ -208,6 +211,10 @@ func (tx *Tx) applyEventToRun(ctx context.Context, orgID string, ev catalog.Open
 	}
 	return cur, err
 }
+
+// testHookBeforeEventRunInsert, set by a test, runs between finding no run
+// for an event and creating it: where a POST /runs of the same id can win.
+var testHookBeforeEventRunInsert func()
 
 const openLineageColumns = `fingerprint, run_id, job_namespace, job_name, event_type, event_time, received_at, body`
 

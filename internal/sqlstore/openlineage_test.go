@@ -109,3 +109,35 @@ func TestIngestOpenLineage_OutOfOrderAndDuplicates(t *testing.T) {
 		}
 	})
 }
+
+// A POST /runs of the run an event is about to create wins the insert: the
+// event then applies to the posted run instead of failing.
+func TestIngestOpenLineage_RunPostedMeanwhile(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		if db.Engine() == sqlstore.SQLite {
+			t.Skip("SQLite serialises writers: no POST can come between")
+		}
+		now := day0
+		ctx := runOrg(t, db, &now)
+		if _, _, err := db.RegisterPipeline(ctx, reg("orders_sync", "1", "a")); err != nil {
+			t.Fatal(err)
+		}
+		events := airflowEvents()
+		posted := events[0].EventTime.Add(-time.Minute)
+		restore := sqlstore.SetEventRunInsertHookForTest(func() {
+			if _, created, err := db.ApplyRunEvent(ctx, catalog.RunEvent{PipelineName: "orders_sync", RunID: dagRun,
+				Status: catalog.RunRunning, StartedAt: &posted}); err != nil || !created {
+				t.Errorf("the POST in between: created %v, %v", created, err)
+			}
+		})
+		defer restore()
+		res, err := db.IngestOpenLineage(ctx, events[len(events)-1], nil) // the DAG's COMPLETE
+		if err != nil || res.RunID != dagRun || res.RunNote != "" {
+			t.Fatalf("ingest = %+v, %v; want it applied to the posted run", res, err)
+		}
+		run, err := db.FindRun(ctx, dagRun)
+		if err != nil || run.Status != catalog.RunSuccess || !run.StartedAt.Equal(posted) {
+			t.Fatalf("run = %+v, %v; want the posted run, now success", run, err)
+		}
+	})
+}
