@@ -37,17 +37,6 @@ const eBillingNotConfigured = "billing_not_configured"
 var errBillingOff = catalog.Errorf(eBillingNotConfigured,
 	"Billing is not configured on this server (no STRIPE_SECRET_KEY); a platform admin can change the plan instead.")
 
-// billingRoutes lists the billing and Stripe webhook routes. The webhook is
-// public: Stripe has no API key, and its signature is checked instead.
-func (s *Server) billingRoutes() []route {
-	admin, public := need{role: catalog.RoleAdmin}, need{public: true}
-	return []route{
-		{"POST", "/api/v1/billing/checkout", admin, s.startCheckout},
-		{"POST", "/api/v1/billing/portal", admin, s.openPortal},
-		{"POST", "/webhooks/stripe", public, s.stripeWebhook}, // stripe_webhook.go
-	}
-}
-
 type checkoutRequest struct {
 	Plan    string `json:"plan"`
 	PriceID string `json:"price_id"`

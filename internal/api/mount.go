@@ -26,8 +26,9 @@ type route struct {
 	h            handlerFunc
 }
 
-// mount registers every route, a 405 for known paths with other methods and
-// a problem+json 404 for everything else.
+// mount registers every route of routeTable, a 405 for known paths with
+// other methods and, for any other path, the UI (Options.UI) or else a
+// problem+json 404. Paths under apiSpaces never reach the UI.
 func (s *Server) mount(mux *http.ServeMux) {
 	paths := http.NewServeMux() // path-only patterns, to tell 405 from 404
 	allowed := map[string][]string{}
@@ -50,8 +51,22 @@ func (s *Server) mount(mux *http.ServeMux) {
 			s.writeError(w, r, catalog.Errorf("method_not_allowed", "%s is not allowed on %s; use %s.", r.Method, r.URL.Path, strings.Join(allowed[pattern], " or ")))
 			return
 		}
+		if s.ui != nil && !inAPISpace(r.URL.Path) {
+			s.ui.ServeHTTP(w, r)
+			return
+		}
 		s.writeError(w, r, catalog.Errorf(catalog.ENOTFOUND, "No route %s %s.", r.Method, r.URL.Path))
 	}))
+}
+
+// inAPISpace reports whether path belongs to the API (see apiSpaces).
+func inAPISpace(path string) bool {
+	for _, prefix := range apiSpaces {
+		if strings.HasPrefix(path, prefix) || path+"/" == prefix {
+			return true
+		}
+	}
+	return false
 }
 
 // variants returns the mux patterns for a path: a collection "/x/" answers

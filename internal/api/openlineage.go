@@ -13,20 +13,6 @@ type openLineageStore interface {
 	catalog.OpenLineageEventService
 }
 
-// lineageIngestRoutes lists the OpenLineage endpoints: the HTTP transport of
-// Airflow's, dbt's and Spark's integrations posts to /api/v1/lineage (and
-// /batch). Both literal paths win over GET /api/v1/lineage/{dataset_id} in
-// the mux (a literal segment is more specific; the posts differ by method),
-// so a dataset named "events" has its walk only under /api/v1/datasets/.
-func (s *Server) lineageIngestRoutes() []route {
-	viewer, member := need{role: catalog.RoleViewer}, need{role: catalog.RoleMember}
-	return []route{
-		{"POST", "/api/v1/lineage", member, s.postLineage},
-		{"POST", "/api/v1/lineage/batch", member, s.postLineageBatch},  // openlineage_batch.go
-		{"GET", "/api/v1/lineage/events", viewer, s.listLineageEvents}, // openlineage_events.go
-	}
-}
-
 // ingestView is the answer to one event. A repeat of a stored event is
 // still 201 (API.md: a valid event is 201), with duplicate true.
 type ingestView struct {

@@ -15,19 +15,6 @@ type runStore interface {
 	catalog.CheckService
 }
 
-// runRoutes lists the routes of runs and check results.
-func (s *Server) runRoutes() []route {
-	viewer, member := need{role: catalog.RoleViewer}, need{role: catalog.RoleMember}
-	return []route{
-		{"POST", "/api/v1/runs/", member, s.postRun},
-		{"GET", "/api/v1/runs/", viewer, s.listRuns},
-		{"GET", "/api/v1/runs/{run_id}", viewer, s.getRun},
-		{"PATCH", "/api/v1/runs/{run_id}", member, s.patchRun},
-		{"POST", "/api/v1/checks/results/", member, s.postCheckResults},
-		{"GET", "/api/v1/checks/results/", viewer, s.listCheckResults},
-	}
-}
-
 type runRequest struct {
 	PipelineID string          `json:"pipeline_id"`
 	Status     string          `json:"status"`

@@ -41,6 +41,10 @@ type Options struct {
 	// Metrics is the Prometheus registry served at /metrics (nil: a new one).
 	Metrics *prometheus.Registry
 	Now     func() time.Time // nil: time.Now
+	// UI serves every path that is neither a route of routeTable nor under
+	// apiSpaces: the product UI's pages, with their own route table in
+	// their own package. nil: such paths are problem+json 404s.
+	UI http.Handler
 }
 
 // Server is the API's http.Handler.
@@ -53,12 +57,13 @@ type Server struct {
 	limits      *RateLimit
 	httpMetrics *httpMetrics
 	routes      []route
+	ui          http.Handler
 	handler     http.Handler
 }
 
 // NewServer builds the handler with its routes and middleware.
 func NewServer(o Options) *Server {
-	s := &Server{store: o.Store, auth: o.Auth, logger: o.Logger, now: o.Now, billing: o.Billing, limits: o.RateLimit}
+	s := &Server{store: o.Store, auth: o.Auth, logger: o.Logger, now: o.Now, billing: o.Billing, limits: o.RateLimit, ui: o.UI}
 	if o.Metrics == nil {
 		o.Metrics = prometheus.NewRegistry()
 	}
@@ -69,7 +74,7 @@ func NewServer(o Options) *Server {
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
-	s.routes = s.apiRoutes()
+	s.routes = s.routeTable()
 	mux := http.NewServeMux()
 	s.mount(mux)
 	s.handler = s.withRequestID(s.withRecover(s.withAccessLog(mux)))
