@@ -1,14 +1,12 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,16 +16,8 @@ import (
 	"github.com/dataxpipe/catalog/internal/oidctest"
 	"github.com/dataxpipe/catalog/internal/sqlstore"
 	"github.com/dataxpipe/catalog/internal/sqlstore/sqlstoretest"
+	"github.com/dataxpipe/catalog/internal/testrig"
 )
-
-// clock is a settable time shared by store, authenticator and server.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 // env is one server over a real store, with the scaffold keys on.
 type env struct {
@@ -35,17 +25,16 @@ type env struct {
 	db    *sqlstore.DB
 	auth  *auth.Authenticator
 	srv   *api.Server
-	clock *clock
-	logs  *bytes.Buffer
+	clock *testrig.Clock
+	logs  *testrig.Logs
 	iss   *oidctest.Issuer // set by enablePeople
 }
 
 func newEnv(t *testing.T, db *sqlstore.DB) *env {
 	t.Helper()
-	c := &clock{t: time.Date(2026, 6, 7, 6, 0, 0, 0, time.UTC)}
+	c := testrig.NewClock(time.Date(2026, 6, 7, 6, 0, 0, 0, time.UTC))
 	db.Now = c.Now
-	logs := &bytes.Buffer{}
-	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, nil))
+	logger, logs := testrig.NewLogger(slog.LevelInfo)
 	a := auth.NewAuthenticator(db, logger)
 	a.Now = c.Now
 	dev, err := db.FindOrgBySlug(context.Background(), "dev") // a second env on one store shares it
@@ -64,17 +53,6 @@ func newEnv(t *testing.T, db *sqlstore.DB) *env {
 // sqliteEnv is an env on SQLite, for HTTP behaviour that does not depend on
 // the engine (the store tests cover both engines).
 func sqliteEnv(t *testing.T) *env { return newEnv(t, sqlstoretest.Open(t, sqlstore.SQLite)) }
-
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
-}
 
 // response is a recorded answer with helpers.
 type response struct {

@@ -16,8 +16,12 @@ func (e *env) postGzip(path, key string, body []byte) response {
 	e.t.Helper()
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
-	zw.Write(body)
-	zw.Close()
+	if _, err := zw.Write(body); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		e.t.Fatal(err)
+	}
 	req := httptest.NewRequest("POST", path, &buf)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Content-Encoding", "gzip")

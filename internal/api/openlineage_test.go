@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/json"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -105,11 +106,8 @@ func TestOpenLineage_UnregisteredJobIsLineageOnly(t *testing.T) {
 	}
 }
 
-func jsonEqual(a, b any) bool {
-	x, _ := json.Marshal(a)
-	y, _ := json.Marshal(b)
-	return string(x) == string(y)
-}
+// jsonEqual compares two decoded JSON values.
+func jsonEqual(a, b any) bool { return reflect.DeepEqual(a, b) }
 
 func TestOpenLineage_AssertionsAndTestsBecomeChecks(t *testing.T) {
 	e := sqliteEnv(t)

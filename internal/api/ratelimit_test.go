@@ -15,6 +15,7 @@ import (
 	"github.com/dataxpipe/catalog/internal/ratelimit"
 	"github.com/dataxpipe/catalog/internal/sqlstore"
 	"github.com/dataxpipe/catalog/internal/sqlstore/sqlstoretest"
+	"github.com/dataxpipe/catalog/internal/testrig"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -100,7 +101,7 @@ func TestRateLimit_ReplicasShareRedisBudget(t *testing.T) {
 	for i := range replicas {
 		client := redisClient(t, "127.0.0.1:6379") // each replica its own connection pool
 		replicas[i] = limitedEnv(t, db, func(func() time.Time) ratelimit.Limiter { return ratelimit.NewRedis(client) })
-		replicas[i].clock = &clock{t: time.Now()} // keys expire by real time here
+		replicas[i].clock = testrig.NewClock(time.Now()) // keys expire by real time here
 		replicas[i].db.Now = time.Now
 		replicas[i].auth.Now = time.Now
 	}

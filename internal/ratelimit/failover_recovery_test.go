@@ -32,10 +32,10 @@ func TestFailoverRecoversToSharedBudget(t *testing.T) {
 	if got, want := metricValue(t, reg, "dataxpipe_ratelimit_degraded"), 0.0; got != want {
 		t.Fatalf("degraded gauge = %v, want %v", got, want)
 	}
-	if got, want := logs.count("WARN"), 1; got != want {
+	if got, want := logs.Count("WARN"), 1; got != want {
 		t.Fatalf("warnings = %d, want %d", got, want)
 	}
-	if got, want := logs.count("INFO"), 1; got != want {
+	if got, want := logs.Count("INFO"), 1; got != want {
 		t.Fatalf("infos = %d, want %d", got, want)
 	}
 	// Another replica sees the request just spent: the budget is shared.
@@ -76,7 +76,7 @@ func TestFailoverHangingPrimaryAnswersWithinTimeout(t *testing.T) {
 		if err != nil || !d.Allowed || d.Limit != 20 {
 			t.Fatalf("ignoreCtx=%v: got %+v, %v; want allowed from the local share 20", ignoreCtx, d, err)
 		}
-		if got, want := logs.count("WARN"), 1; got != want {
+		if got, want := logs.Count("WARN"), 1; got != want {
 			t.Fatalf("ignoreCtx=%v: warnings = %d, want %d", ignoreCtx, got, want)
 		}
 	}
@@ -94,7 +94,7 @@ func TestFailoverCallerCancelIsNotAnOutage(t *testing.T) {
 	if got, want := f.Degraded(), false; got != want {
 		t.Fatalf("Degraded() = %v, want %v", got, want)
 	}
-	if got, want := logs.count("WARN"), 0; got != want {
+	if got, want := logs.Count("WARN"), 0; got != want {
 		t.Fatalf("warnings = %d, want %d", got, want)
 	}
 }

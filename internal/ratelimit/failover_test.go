@@ -1,10 +1,8 @@
 package ratelimit
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,6 +10,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/dataxpipe/catalog/internal/testrig"
 )
 
 // deadRedis is a Redis limiter on a port nothing listens on. Retries are
@@ -22,28 +22,8 @@ func deadRedis(t *testing.T) *Redis {
 	return NewRedis(client)
 }
 
-// logBuffer captures slog output; handlers may write from many goroutines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) count(level string) int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return strings.Count(b.buf.String(), "level="+level)
-}
-
-func newLogger() (*slog.Logger, *logBuffer) {
-	buf := &logBuffer{}
-	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug})), buf
-}
+// newLogger logs at debug level into the shared locked buffer.
+func newLogger() (*slog.Logger, *testrig.Logs) { return testrig.NewLogger(slog.LevelDebug) }
 
 // switchable injects an outage: it forwards to whichever limiter is current.
 type switchable struct{ cur atomic.Pointer[Limiter] }
@@ -86,8 +66,8 @@ func TestFailoverDeadPrimaryUsesLocalShare(t *testing.T) {
 	if got, want := d, refused(5, time.Minute, 12*time.Second); got != want {
 		t.Fatalf("after local share = %+v, want %+v", got, want)
 	}
-	if got, want := logs.count("WARN"), 1; got != want {
-		t.Fatalf("warnings = %d, want %d; log:\n%s", got, want, logs.buf.String())
+	if got, want := logs.Count("WARN"), 1; got != want {
+		t.Fatalf("warnings = %d, want %d; log:\n%s", got, want, logs.String())
 	}
 	if got, want := metricValue(t, reg, "dataxpipe_ratelimit_degraded"), 1.0; got != want {
 		t.Fatalf("degraded gauge = %v, want %v", got, want)

@@ -4,12 +4,13 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/dataxpipe/catalog/internal/testrig"
 )
 
 // TestMain silences go-redis's own logger: the dead-port Failover tests would
@@ -69,26 +70,9 @@ func testPrefix(t *testing.T, client *redis.Client) string {
 	return prefix
 }
 
-// fakeClock is a manually advanced clock for Memory.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+// newFakeClock is the shared test clock, at a fixed start, for Memory.
+func newFakeClock() *testrig.Clock {
+	return testrig.NewClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 }
 
 // metricValue reads a gauge or counter through the registry, which also
