@@ -8,7 +8,6 @@ import (
 
 	"github.com/dataxpipe/catalog/internal/auth"
 	"github.com/dataxpipe/catalog/internal/catalog"
-	"github.com/dataxpipe/catalog/internal/oidc"
 )
 
 // guard authenticates the request, checks the route's access rule and then
@@ -50,30 +49,13 @@ func (s *Server) guard(rt route) http.Handler {
 var errUnauthenticated = catalog.Errorf(catalog.EUNAUTHENTICATED,
 	"Send a valid API key in X-API-KEY (or Authorization: Bearer); this one is missing, unknown, malformed, revoked or expired.")
 
-// authenticate resolves the credential of r: an API key in X-API-KEY or as
-// a bearer token, or an OIDC JWT as a bearer token. Every failure is the
-// same 401, so a caller learns nothing about why a credential was refused.
+// authenticate resolves the credential of r (auth.Authenticate). Every
+// refusal is the same 401, so a caller learns nothing about why a
+// credential was refused.
 func (s *Server) authenticate(r *http.Request) (*catalog.Principal, error) {
-	key := r.Header.Get("X-API-KEY")
 	bearer, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	bearer = strings.TrimSpace(bearer)
-	var p *catalog.Principal
-	var err error
-	switch {
-	case key == "" && bearer != "" && oidc.LooksLikeJWT(bearer):
-		var orgErr error
-		p, orgErr, err = s.auth.Person(r.Context(), bearer, r.Header.Get("X-DXP-Organization"))
-		if p != nil {
-			p.OrgProblem = orgErr
-		}
-	case key == "" && bearer == "":
-		return nil, errUnauthenticated
-	default:
-		if key == "" {
-			key = bearer
-		}
-		p, err = s.auth.APIKey(r.Context(), key)
-	}
+	p, err := s.auth.Authenticate(r.Context(), auth.Credential{
+		APIKey: r.Header.Get("X-API-KEY"), Bearer: strings.TrimSpace(bearer), Org: r.Header.Get("X-DXP-Organization")})
 	if errors.Is(err, auth.ErrUnauthenticated) {
 		return nil, errUnauthenticated
 	} else if err != nil {

@@ -85,11 +85,9 @@ func (s *Server) listKeys(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) revokeKey(w http.ResponseWriter, r *http.Request) error {
-	old, err := s.store.RevokeAPIKey(r.Context(), r.PathValue("id"))
-	if err != nil {
+	if _, err := s.store.RevokeAPIKey(r.Context(), r.PathValue("id")); err != nil {
 		return err
 	}
-	s.auth.Forget(old.Hash)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -123,7 +121,6 @@ func (s *Server) rotateKey(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.auth.Forget(old.Hash) // the cached entry does not know the grace end yet
 	v := struct {
 		keyView
 		PreviousKeyExpiresAt *time.Time `json:"previous_key_expires_at"`

@@ -81,7 +81,6 @@ func (s *Server) updateMember(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.auth.ForgetOrg(m.OrgID) // the new role applies at once on this instance
 	return respond(w, http.StatusOK, viewMember(m))
 }
 
@@ -89,7 +88,6 @@ func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.RemoveMember(r.Context(), r.PathValue("id")); err != nil {
 		return err
 	}
-	s.auth.ForgetOrg(catalog.OrgIDFromContext(r.Context()))
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -110,6 +108,5 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.Signup(r.Context(), &catalog.User{ID: p.UserID, Email: p.UserEmail}, org); err != nil {
 		return err
 	}
-	s.auth.ForgetUser(p.UserID)
 	return respond(w, http.StatusCreated, viewOrg(org))
 }

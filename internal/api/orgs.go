@@ -109,6 +109,5 @@ func (s *Server) updateOrg(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.auth.ForgetOrg(o.ID) // the new plan reaches cached keys at once
 	return respond(w, http.StatusOK, viewOrg(o))
 }

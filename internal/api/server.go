@@ -68,6 +68,12 @@ func NewServer(o Options) *Server {
 		o.Metrics = prometheus.NewRegistry()
 	}
 	s.httpMetrics = newHTTPMetrics(o.Metrics)
+	if s.auth != nil { // one invalidation point for cached credentials (credentials.go)
+		s.store = watchStore(s.store, s.auth)
+		if s.billing != nil {
+			s.billing = watchedBilling{s.billing, s.auth}
+		}
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}

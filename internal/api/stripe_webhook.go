@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 
-	"github.com/dataxpipe/catalog/internal/billing"
 	"github.com/dataxpipe/catalog/internal/catalog"
 )
 
@@ -31,9 +30,6 @@ func (s *Server) stripeWebhook(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err != nil {
 		return err
-	}
-	if res.Outcome == billing.OutcomeApplied {
-		s.auth.ForgetOrg(res.OrgID) // cached keys see the new plan at once
 	}
 	s.logger.InfoContext(ctx, "stripe webhook", "request_id", requestIDFrom(ctx), "event_id", res.EventID,
 		"type", res.Type, "org_id", res.OrgID, "outcome", res.Outcome)

@@ -22,13 +22,9 @@ type KeyStore interface {
 	TouchAPIKeys(ctx context.Context, used []catalog.KeyUse) error
 }
 
-// CacheTTL bounds how long a key lookup is reused. A revocation takes effect
-// at once on the instance that revoked (it evicts the key) and within
-// CacheTTL on every other instance.
-const CacheTTL = 5 * time.Second
-
-// Authenticator resolves API keys to principals, with a short cache in front
-// of the store and batched last-use writes behind it.
+// Authenticator resolves API keys (and, with EnablePeople, people's OIDC
+// tokens) to principals, with short caches in front of the store (cache.go)
+// and batched last-use writes behind it.
 type Authenticator struct {
 	store    KeyStore
 	logger   *slog.Logger
@@ -36,22 +32,15 @@ type Authenticator struct {
 	scaffold map[string]scaffoldKey
 	people   *people
 	devOrg   *catalog.Org
+	cache    *caches
 
 	mu      sync.Mutex
-	cache   map[string]cached // by key hash
-	pending map[[2]string]time.Time
-}
-
-type cached struct {
-	key     *catalog.APIKey // nil: no such key
-	org     *catalog.Org
-	fetched time.Time
+	pending map[[2]string]time.Time // last use by organization and key id
 }
 
 // NewAuthenticator returns an authenticator over store.
 func NewAuthenticator(store KeyStore, logger *slog.Logger) *Authenticator {
-	return &Authenticator{store: store, logger: logger, Now: time.Now,
-		cache: map[string]cached{}, pending: map[[2]string]time.Time{}}
+	return &Authenticator{store: store, logger: logger, Now: time.Now, cache: newCaches(), pending: map[[2]string]time.Time{}}
 }
 
 // APIKey authenticates a presented key. Malformed keys and bad checksums are
@@ -65,7 +54,7 @@ func (a *Authenticator) APIKey(ctx context.Context, key string) (*catalog.Princi
 	}
 	hash := HashKey(key)
 	now := a.Now()
-	c, err := a.lookup(ctx, hash, now)
+	c, err := a.lookupKey(ctx, hash, now)
 	if err != nil {
 		return nil, err
 	}
@@ -78,51 +67,20 @@ func (a *Authenticator) APIKey(ctx context.Context, key string) (*catalog.Princi
 	return &catalog.Principal{OrgID: c.org.ID, OrgSlug: c.org.Slug, Plan: c.org.Plan, Role: c.key.Role, KeyID: c.key.ID}, nil
 }
 
-func (a *Authenticator) lookup(ctx context.Context, hash string, now time.Time) (cached, error) {
-	a.mu.Lock()
-	c, ok := a.cache[hash]
-	a.mu.Unlock()
-	if ok && now.Sub(c.fetched) < CacheTTL {
+// lookupKey finds a key by hash, at most once per CacheTTL. An unknown
+// hash is cached too (key nil), so a flood of well-formed junk costs one
+// query per key per CacheTTL, and the LRU bounds its memory.
+func (a *Authenticator) lookupKey(ctx context.Context, hash string, now time.Time) (cachedKey, error) {
+	if c, ok := a.cache.keys.Get(hash); ok && fresh(c.fetched, now) {
 		return c, nil
 	}
-	key, org, err := a.store.FindAPIKeyByHash(ctx, hash)
-	if err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND {
-		return cached{}, err
-	}
-	c = cached{key: key, org: org, fetched: now}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if len(a.cache) > 10000 { // bound memory against floods of well-formed junk
-		for h, e := range a.cache {
-			if now.Sub(e.fetched) >= CacheTTL {
-				delete(a.cache, h)
-			}
+	return fill(a.cache, a.cache.keys, hash, func() (cachedKey, error) {
+		key, org, err := a.store.FindAPIKeyByHash(ctx, hash)
+		if err != nil && catalog.ErrorCode(err) != catalog.ENOTFOUND {
+			return cachedKey{}, err
 		}
-	}
-	a.cache[hash] = c
-	return c, nil
-}
-
-// Forget evicts a key hash, so revocation is immediate on this instance.
-func (a *Authenticator) Forget(hash string) {
-	a.mu.Lock()
-	delete(a.cache, hash)
-	a.mu.Unlock()
-}
-
-// ForgetOrg evicts every cached key and person of an organization, so a
-// plan or membership change reaches them at once on this instance.
-func (a *Authenticator) ForgetOrg(orgID string) {
-	if a.people != nil {
-		a.people.forgetIn(orgID)
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for h, c := range a.cache {
-		if c.org != nil && c.org.ID == orgID {
-			delete(a.cache, h)
-		}
-	}
+		return cachedKey{key: key, org: org, fetched: now}, nil
+	})
 }
 
 // Flush writes the pending last-use times in one batch.

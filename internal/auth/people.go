@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
 	"github.com/dataxpipe/catalog/internal/oidc"
@@ -28,25 +26,45 @@ type people struct {
 	verifier TokenVerifier
 	store    PeopleStore
 	admins   []string // sub or email values of platform admins
-
-	mu    sync.Mutex
-	cache map[string]cachedPerson // by issuer + "\x00" + subject
-}
-
-type cachedPerson struct {
-	user        *catalog.User
-	memberships []catalog.Membership
-	fetched     time.Time
 }
 
 // EnablePeople lets OIDC tokens authenticate people. platformAdmins lists
 // the sub or (verified) email values of platform admins.
 func (a *Authenticator) EnablePeople(v TokenVerifier, store PeopleStore, platformAdmins []string) {
-	a.people = &people{verifier: v, store: store, admins: platformAdmins, cache: map[string]cachedPerson{}}
+	a.people = &people{verifier: v, store: store, admins: platformAdmins}
 }
 
 // PeopleEnabled reports whether OIDC sign-in is configured.
 func (a *Authenticator) PeopleEnabled() bool { return a.people != nil }
+
+// Credential is what a request presents, as read from its headers.
+type Credential struct {
+	APIKey string // X-API-KEY
+	Bearer string // the token of Authorization: Bearer
+	Org    string // X-DXP-Organization: which of a person's organizations
+}
+
+// Authenticate resolves a request's credential: an API key in APIKey or as
+// the bearer token, or a person's OIDC token as the bearer token. Every
+// refusal is ErrUnauthenticated, so the caller learns nothing about why. A
+// person outside any (or any one) organization is still a principal, with
+// OrgProblem saying why it has no organization.
+func (a *Authenticator) Authenticate(ctx context.Context, c Credential) (*catalog.Principal, error) {
+	switch {
+	case c.APIKey == "" && c.Bearer != "" && oidc.LooksLikeJWT(c.Bearer):
+		p, orgErr, err := a.Person(ctx, c.Bearer, c.Org)
+		if p != nil {
+			p.OrgProblem = orgErr
+		}
+		return p, err
+	case c.APIKey == "" && c.Bearer == "":
+		return nil, ErrUnauthenticated
+	case c.APIKey == "":
+		return a.APIKey(ctx, c.Bearer)
+	default:
+		return a.APIKey(ctx, c.APIKey)
+	}
+}
 
 // Person authenticates a JWT. The organization comes from our membership
 // table only: orgSlug (X-DXP-Organization) picks one of the user's
@@ -98,30 +116,23 @@ func pickMembership(ms []catalog.Membership, slug string) (*catalog.Membership, 
 	}
 }
 
-// person signs the identity in, at most once per CacheTTL per person.
+// person signs the identity in, at most once per CacheTTL per person (by
+// issuer and subject, and only while the token's email is the one signed
+// in: a changed address may bind other invitations).
 func (a *Authenticator) person(ctx context.Context, id oidc.Identity) (cachedPerson, error) {
 	key := id.Issuer + "\x00" + id.Subject
 	now := a.Now()
-	pp := a.people
-	pp.mu.Lock()
-	c, ok := pp.cache[key]
-	pp.mu.Unlock()
-	if ok && now.Sub(c.fetched) < CacheTTL && c.user.Email == catalog.NormalizeEmail(id.Email) {
+	if c, ok := a.cache.people.Get(key); ok && fresh(c.fetched, now) && c.user.Email == catalog.NormalizeEmail(id.Email) {
 		return c, nil
 	}
-	u := &catalog.User{Issuer: id.Issuer, Subject: id.Subject, Email: id.Email, Name: id.Name, EmailVerified: id.EmailVerified}
-	ms, err := pp.store.SignIn(ctx, u)
-	if err != nil {
-		return cachedPerson{}, fmt.Errorf("sign in: %w", err)
-	}
-	c = cachedPerson{user: u, memberships: ms, fetched: now}
-	pp.mu.Lock()
-	if len(pp.cache) > 10000 {
-		clear(pp.cache)
-	}
-	pp.cache[key] = c
-	pp.mu.Unlock()
-	return c, nil
+	return fill(a.cache, a.cache.people, key, func() (cachedPerson, error) {
+		u := &catalog.User{Issuer: id.Issuer, Subject: id.Subject, Email: id.Email, Name: id.Name, EmailVerified: id.EmailVerified}
+		ms, err := a.people.store.SignIn(ctx, u)
+		if err != nil {
+			return cachedPerson{}, fmt.Errorf("sign in: %w", err)
+		}
+		return cachedPerson{user: u, memberships: ms, fetched: now}, nil
+	})
 }
 
 // isAdmin matches DATAXPIPE_PLATFORM_ADMINS by sub, or by email when the
@@ -129,29 +140,4 @@ func (a *Authenticator) person(ctx context.Context, id oidc.Identity) (cachedPer
 func (pp *people) isAdmin(id oidc.Identity) bool {
 	return slices.Contains(pp.admins, id.Subject) ||
 		(id.EmailVerified && id.Email != "" && slices.ContainsFunc(pp.admins, func(s string) bool { return strings.EqualFold(s, id.Email) }))
-}
-
-// forgetPeopleIn drops cached people with a membership in orgID.
-func (pp *people) forgetIn(orgID string) {
-	pp.mu.Lock()
-	defer pp.mu.Unlock()
-	for k, c := range pp.cache {
-		if c.memberships == nil || slices.ContainsFunc(c.memberships, func(m catalog.Membership) bool { return m.Org.ID == orgID }) {
-			delete(pp.cache, k)
-		}
-	}
-}
-
-// ForgetUser drops a person's cached memberships (after signup).
-func (a *Authenticator) ForgetUser(userID string) {
-	if a.people == nil {
-		return
-	}
-	a.people.mu.Lock()
-	defer a.people.mu.Unlock()
-	for k, c := range a.people.cache {
-		if c.user.ID == userID {
-			delete(a.people.cache, k)
-		}
-	}
 }
