@@ -36,7 +36,7 @@ func (s *Server) registerPipeline(w http.ResponseWriter, r *http.Request) error 
 	}
 	reg := catalog.PipelineRegistration{
 		Name: p.Name, Version: p.Version, Description: p.Description, Owner: p.Owner, Environment: p.Environment,
-		Schedule: p.Schedule, Tags: p.Tags, ContentHash: p.ContentHash(), NextVersion: spec.NextVersion,
+		Schedule: p.Schedule, Tags: p.Tags, ContentHash: p.ContentHash(), SameContent: p.SameContent, NextVersion: spec.NextVersion,
 		Definition: func(version string) json.RawMessage {
 			p.Version = version
 			b, _ := json.Marshal(p)

@@ -1,11 +1,16 @@
 package api_test
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
+	"github.com/dataxpipe/catalog/internal/spec"
+	"github.com/dataxpipe/catalog/internal/sqlstore"
+	"github.com/dataxpipe/catalog/internal/sqlstore/sqlstoretest"
 )
 
 func TestPipelines_VersionSemantics(t *testing.T) {
@@ -157,4 +162,44 @@ func TestPipelines_PaginationAndFilters(t *testing.T) {
 	}
 	// A filter the endpoint does not take is refused rather than ignored.
 	e.do("GET", "/api/v1/pipelines/?limit=0&since=x", key, "").expect(400)
+}
+
+// A pipeline stored with a hash of the form before hashes carried their
+// algorithm (bare hex) is unchanged for the same content, on both engines.
+func TestPipelines_HashStoredBeforeVersioningStillMatches(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		slug, key := e.newOrg("acme", catalog.PlanFree)
+		org, err := db.FindOrgBySlug(context.Background(), slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := pipelineJSON("orders_sync", "1")
+		p, problems, err := spec.Decode("application/json", []byte(body))
+		if err != nil || len(problems) > 0 {
+			t.Fatalf("decode: %v %v", err, problems)
+		}
+		legacy, ok := strings.CutPrefix(p.ContentHash(), "v1:")
+		if !ok {
+			t.Fatalf("ContentHash %s is not v1", p.ContentHash())
+		}
+		ctx := catalog.NewContextWithPrincipal(context.Background(), &catalog.Principal{OrgID: org.ID, Role: catalog.RoleAdmin, KeyID: "test"})
+		if _, _, err := db.RegisterPipeline(ctx, catalog.PipelineRegistration{Name: p.Name, Version: "1", Owner: p.Owner,
+			Schedule: p.Schedule, Tags: p.Tags, ContentHash: legacy, NextVersion: spec.NextVersion,
+			Definition: func(string) json.RawMessage { return json.RawMessage(body) }}); err != nil {
+			t.Fatal(err)
+		}
+		if m := e.do("POST", "/api/v1/pipelines/", key, body).expect(200).json(); m["created"] != false {
+			t.Fatalf("same version, same content: %v", m)
+		}
+		noVersion := strings.Replace(body, `"version":"1",`, "", 1)
+		if m := e.do("POST", "/api/v1/pipelines/", key, noVersion).expect(200).json(); m["version"] != "1" || m["created"] != false {
+			t.Fatalf("no version, same content: %v", m)
+		}
+		changed := strings.Replace(body, "data@acme.com", "other@acme.com", 1)
+		e.do("POST", "/api/v1/pipelines/", key, changed).expect(409)
+		if m := e.do("POST", "/api/v1/pipelines/", key, strings.Replace(noVersion, "data@acme.com", "other@acme.com", 1)).expect(201).json(); m["version"] != "2" {
+			t.Fatalf("changed content: %v", m)
+		}
+	})
 }

@@ -43,8 +43,13 @@ type PipelineRegistration struct {
 	Environment string
 	Schedule    string
 	Tags        []string
-	// ContentHash identifies the content regardless of version.
+	// ContentHash identifies the content regardless of version; it names
+	// its algorithm, so a stored one can be compared after the algorithm
+	// changes (SameContent).
 	ContentHash string
+	// SameContent reports whether a stored ContentHash, of any algorithm,
+	// names this content. nil: only an identical hash does.
+	SameContent func(storedHash string) bool
 	// Definition renders the definition with the version that registration
 	// settles on, which only the store knows when Version is "".
 	Definition func(version string) json.RawMessage
@@ -56,6 +61,15 @@ type PipelineRegistration struct {
 	// lineage graph when the registration creates a version.
 	Datasets []Dataset
 	Edges    []LineageEdge
+}
+
+// Unchanged reports whether storedHash, kept with an earlier version, names
+// the registration's content.
+func (r PipelineRegistration) Unchanged(storedHash string) bool {
+	if r.SameContent == nil {
+		return storedHash == r.ContentHash
+	}
+	return r.SameContent(storedHash)
 }
 
 // PipelineFilter narrows a pipeline list. All Tags must match.

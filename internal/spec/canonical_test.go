@@ -1,6 +1,8 @@
 package spec
 
 import (
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -12,8 +14,8 @@ func TestContentHash_IgnoresVersionAndKeyOrder(t *testing.T) {
 	if a.ContentHash() != b.ContentHash() || a.ContentHash() != c.ContentHash() {
 		t.Fatalf("hashes differ:\n%s\n%s\n%s", a.Canonical(), b.Canonical(), c.Canonical())
 	}
-	if got, want := len(a.ContentHash()), 64; got != want {
-		t.Fatalf("hash length = %d, want %d", got, want)
+	if h := a.ContentHash(); !strings.HasPrefix(h, "v1:") || len(h) != len("v1:")+64 {
+		t.Fatalf("hash %q is not v1: and a hex SHA-256", h)
 	}
 	if strings.Contains(string(a.Canonical()), "version") {
 		t.Fatalf("Canonical contains the version: %s", a.Canonical())
@@ -91,4 +93,108 @@ func TestCanonical_NilAndEmptyListsAgree(t *testing.T) {
 			t.Fatalf("Canonical %s lacks %s", a.Canonical(), want)
 		}
 	}
+}
+
+// legacyOrdersSync is the hash the orders_sync example was stored with
+// before hashes carried their version (the hex SHA-256 of its v1 form).
+const legacyOrdersSync = "99b7d116665cd057948193c4eb3281740573e0835564ea38d1dfca7580f75ac7"
+
+// The v1 form never changes: pipelines are stored with it.
+func TestContentHash_V1IsFrozen(t *testing.T) {
+	if got, want := example(t).ContentHash(), "v1:"+legacyOrdersSync; got != want {
+		t.Fatalf("ContentHash = %s, want %s; the v1 form of unchanged content changed", got, want)
+	}
+}
+
+func TestSameContent_StoredHashesOfEveryForm(t *testing.T) {
+	p := example(t)
+	changed := example(t)
+	changed.Owner += "x"
+	for _, c := range []struct {
+		stored string
+		same   bool
+	}{
+		{legacyOrdersSync, true}, // stored before hashes were versioned
+		{"v1:" + legacyOrdersSync, true},
+		{p.ContentHash(), true},
+		{changed.ContentHash(), false},
+		{"v1:" + legacyOrdersSync[1:], false},
+		{"v9:" + legacyOrdersSync, false}, // a newer build's algorithm
+		{"", false},
+		{"v1:", false},
+	} {
+		if got := p.SameContent(c.stored); got != c.same {
+			t.Errorf("SameContent(%q) = %v, want %v", c.stored, got, c.same)
+		}
+	}
+	if changed.SameContent(legacyOrdersSync) {
+		t.Error("changed content compares equal to the stored legacy hash")
+	}
+}
+
+// A new algorithm turns no stored pipeline into a changed one: content
+// stored under v1 still compares equal, and a real change still shows.
+func TestSameContent_NewAlgorithmKeepsStoredContentEqual(t *testing.T) {
+	stored := example(t).ContentHash()
+	// v2 here also sorts tags, as a later algorithm might normalise.
+	v2 := func(p *Pipeline) []byte {
+		c := *p
+		c.Tags = slices.Sorted(slices.Values(p.Tags))
+		return append([]byte("v2"), canonicalV1(&c)...)
+	}
+	defer func(saved []hashAlgorithm) { hashAlgorithms = saved }(hashAlgorithms)
+	hashAlgorithms = append(slices.Clip(hashAlgorithms), hashAlgorithm{"v2", v2})
+
+	p := example(t)
+	if h := p.ContentHash(); !strings.HasPrefix(h, "v2:") || h == stored {
+		t.Fatalf("ContentHash = %s under v2", h)
+	}
+	if !p.SameContent(stored) || !p.SameContent(legacyOrdersSync) {
+		t.Fatal("unchanged content stored under v1 compares as changed once v2 is current")
+	}
+	if !p.SameContent(p.ContentHash()) {
+		t.Fatal("content does not equal its own v2 hash")
+	}
+	p.Schedule = "@hourly"
+	if p.SameContent(stored) {
+		t.Fatal("changed content compares equal to its v1 hash")
+	}
+}
+
+// v1 encodes the whole Pipeline, so a field added later must be omitempty
+// (absent encodes as nothing, as before) or come with a new algorithm that
+// v1 zeroes it for. These are the fields v1 encodes even when empty.
+func TestCanonicalV1_FieldsAreFrozen(t *testing.T) {
+	frozen := map[string][]string{
+		"Pipeline":  {"name", "owner", "schedule", "tags", "sources", "transforms", "targets", "checks", "lineage"},
+		"Source":    {"id", "type"},
+		"Transform": {"id", "type"},
+		"Target":    {"id", "type"},
+		"Check":     {"id", "target"},
+		"Lineage":   {"edges"},
+		"Edge":      {"from", "to"},
+	}
+	seen := map[reflect.Type]bool{}
+	var walk func(reflect.Type)
+	walk = func(typ reflect.Type) {
+		for typ.Kind() == reflect.Slice || typ.Kind() == reflect.Pointer {
+			typ = typ.Elem()
+		}
+		if typ.Kind() != reflect.Struct || seen[typ] {
+			return
+		}
+		seen[typ] = true
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !strings.Contains(opts, "omitempty") && !slices.Contains(frozen[typ.Name()], name) {
+				t.Errorf("%s.%s (json %q) is not omitempty: v1 would encode it for content stored without it; make it omitempty or add a hash algorithm (canonical.go)", typ.Name(), f.Name, name)
+			}
+			walk(f.Type)
+		}
+	}
+	walk(reflect.TypeFor[Pipeline]())
 }

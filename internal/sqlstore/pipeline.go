@@ -133,7 +133,7 @@ func (tx *Tx) settleVersion(ctx context.Context, orgID string, cur *catalog.Pipe
 			return reg.Version, false, nil
 		case err != nil:
 			return "", false, fmt.Errorf("find pipeline version: %w", err)
-		case hash == reg.ContentHash:
+		case reg.Unchanged(hash):
 			return reg.Version, true, nil
 		default:
 			return "", false, catalog.Errorf(catalog.ECONFLICT,
@@ -143,7 +143,7 @@ func (tx *Tx) settleVersion(ctx context.Context, orgID string, cur *catalog.Pipe
 	if cur == nil {
 		return reg.NextVersion(""), false, nil
 	}
-	if cur.ContentHash == reg.ContentHash {
+	if reg.Unchanged(cur.ContentHash) {
 		return cur.Version, true, nil
 	}
 	v := reg.NextVersion(cur.Version)
