@@ -15,5 +15,7 @@
 //
 // Edges, Datasets and ConnectionRefs derive the lineage graph the catalog
 // stores; Canonical and ContentHash give a version-independent fingerprint
-// used to tell whether a re-registration changes anything.
+// used to tell whether a re-registration changes anything. The hash names
+// its algorithm, and SameContent compares with a stored one by that
+// algorithm, so a new algorithm changes no stored pipeline (canonical.go).
 package spec
