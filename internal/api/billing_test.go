@@ -22,14 +22,17 @@ const (
 // withBilling rebuilds e's server with a billing service whose Stripe calls
 // go to base (stripe-mock, or an address nothing listens on when a test only
 // sends webhooks).
-func (e *env) withBilling(base string) {
+func (e *env) withBilling(base string) { e.withBillingLimited(base, nil) }
+
+// withBillingLimited is withBilling with budgets enforced by limits.
+func (e *env) withBillingLimited(base string, limits *api.RateLimit) {
 	e.t.Helper()
 	svc, err := billing.New(billing.Config{SecretKey: stripemocktest.SecretKey, WebhookSecret: testWhsec, PriceTeam: priceTeam,
 		PriceBusiness: priceBusiness, APIBase: base, AppURL: "https://app.example.com"}, e.db)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	e.srv = api.NewServer(api.Options{Store: e.db, Auth: e.auth, Logger: slog.New(slog.DiscardHandler), Now: e.clock.Now, Billing: svc})
+	e.srv = api.NewServer(api.Options{Store: e.db, Auth: e.auth, Logger: slog.New(slog.DiscardHandler), Now: e.clock.Now, Billing: svc, RateLimit: limits})
 }
 
 // deliverStripe posts payload to the webhook signed with the test secret now.

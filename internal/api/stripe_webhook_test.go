@@ -7,9 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dataxpipe/catalog/internal/api"
 	"github.com/dataxpipe/catalog/internal/billing"
 	"github.com/dataxpipe/catalog/internal/billing/billingtest"
 	"github.com/dataxpipe/catalog/internal/catalog"
+	"github.com/dataxpipe/catalog/internal/ratelimit"
 	"github.com/dataxpipe/catalog/internal/sqlstore"
 	"github.com/dataxpipe/catalog/internal/sqlstore/sqlstoretest"
 )
@@ -144,5 +146,24 @@ func TestStripeWebhook_DowngradeKeepsPipelines(t *testing.T) {
 	}
 	if code := e.do("POST", "/api/v1/pipelines/", admin, pipelineJSON("p_new", "1")).expect(403).json()["code"]; code != "plan_limit_exceeded" {
 		t.Fatalf("new pipeline on free with 5: code %v", code)
+	}
+}
+
+// A plan a delivery applies reaches the organization's cached keys on their
+// next request: the new plan's rate applies without waiting out the cache.
+func TestStripeWebhook_PlanReachesCachedKeysAtOnce(t *testing.T) {
+	e := sqliteEnv(t)
+	e.withBillingLimited("http://127.0.0.1:1", &api.RateLimit{Limiter: ratelimit.NewMemory(e.clock.Now), AnonPerMinute: 60})
+	_, admin := e.newOrg("acme", catalog.PlanFree)
+	if got := e.do("GET", "/api/v1/pipelines/", admin, "").expect(200).Header().Get("RateLimit-Limit"); got != "100" {
+		t.Fatalf("free: RateLimit-Limit %s, want 100", got)
+	}
+	sub := billingtest.Subscription{EventID: "evt_up", Type: "created", Created: 1700000000, ID: "sub_1", Customer: "cus_1",
+		OrgID: e.myOrg(admin)["id"].(string), Status: "active", Price: priceTeam}
+	if got := webhookOutcome(e.deliverStripe(sub.JSON())); got != billing.OutcomeApplied {
+		t.Fatalf("upgrade: %s", got)
+	}
+	if got := e.do("GET", "/api/v1/pipelines/", admin, "").expect(200).Header().Get("RateLimit-Limit"); got != "500" {
+		t.Fatalf("after the upgrade: RateLimit-Limit %s, want 500", got)
 	}
 }
