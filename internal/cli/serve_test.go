@@ -1,20 +1,19 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/dataxpipe/catalog/internal/config"
 	"github.com/dataxpipe/catalog/internal/sqlstore"
 	"github.com/dataxpipe/catalog/internal/sqlstore/sqlstoretest"
+	"github.com/dataxpipe/catalog/internal/testrig"
 )
 
 // freeAddr returns a loopback address with a port nothing listens on.
@@ -28,18 +27,6 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
 // TestServe_RunsUntilInterrupted runs `dxp serve` in-process: it answers
 // on DATAXPIPE_ADDR and returns nil once its context ends.
 func TestServe_RunsUntilInterrupted(t *testing.T) {
@@ -47,7 +34,7 @@ func TestServe_RunsUntilInterrupted(t *testing.T) {
 	env := map[string]string{"DATAXPIPE_DB": t.TempDir() + "/s.db", "DATAXPIPE_ENV": "development", "DATAXPIPE_ADDR": addr}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	logs := &syncBuffer{}
+	logs := &testrig.Logs{}
 	done := make(chan error, 1)
 	go func() {
 		done <- Run(ctx, []string{"serve"}, Env{Getenv: func(k string) string { return env[k] }, Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs})

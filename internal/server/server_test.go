@@ -17,20 +17,8 @@ import (
 	"github.com/dataxpipe/catalog/internal/oidctest"
 	"github.com/dataxpipe/catalog/internal/sqlstore"
 	"github.com/dataxpipe/catalog/internal/sqlstore/sqlstoretest"
+	"github.com/dataxpipe/catalog/internal/testrig"
 )
-
-// syncBuffer is a log writer the server's goroutines may share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // load reads the configuration from env alone.
 func load(t *testing.T, env map[string]string) config.Config {
@@ -45,14 +33,14 @@ func load(t *testing.T, env map[string]string) config.Config {
 // testServer is a Server behind an httptest listener.
 type testServer struct {
 	url  string
-	logs *syncBuffer
+	logs *testrig.Logs
 	stop func() // closes the listener, then the server; safe to call twice
 }
 
 // startServer builds a Server from env and serves its Handler.
 func startServer(t *testing.T, env map[string]string, opts ...Options) *testServer {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &testrig.Logs{}
 	o := Options{}
 	if len(opts) > 0 {
 		o = opts[0]
@@ -173,7 +161,7 @@ func TestNew_UnreachableOIDCIssuerStopsTheStart(t *testing.T) {
 // Serve answers until its context ends, then stops listening and returns
 // nil: a stop asked for is not an error.
 func TestServe_ShutsDownGracefully(t *testing.T) {
-	logs := &syncBuffer{}
+	logs := &testrig.Logs{}
 	s, err := New(context.Background(), load(t, map[string]string{"DATAXPIPE_DB": t.TempDir() + "/g.db", "DATAXPIPE_ENV": "development"}),
 		Options{Logger: slog.New(slog.NewJSONHandler(logs, nil))})
 	if err != nil {
