@@ -29,6 +29,9 @@ type Options struct {
 	// Migrate applies pending migrations before serving. The embedded
 	// SQLite default always migrates itself; Postgres only when asked.
 	Migrate bool
+	// Limits bound connections (timeouts, header size); zero fields take
+	// DefaultLimits. Tests shorten them.
+	Limits Limits
 }
 
 // Server is the catalog's HTTP handler over its open stores. Close it to
@@ -36,6 +39,7 @@ type Options struct {
 type Server struct {
 	cfg     config.Config
 	logger  *slog.Logger
+	limits  Limits
 	handler http.Handler
 	stores  []*storeAPI
 	closers []func()
@@ -49,7 +53,7 @@ func New(ctx context.Context, cfg config.Config, opts Options) (*Server, error) 
 		logger = slog.New(slog.DiscardHandler)
 	}
 	logger.Info("starting", "env", cfg.Env, "scaffold_keys", cfg.Development(), "engine", sqlstore.EngineOf(cfg.DB))
-	s := &Server{cfg: cfg, logger: logger}
+	s := &Server{cfg: cfg, logger: logger, limits: opts.Limits.withDefaults()}
 	if err := s.open(ctx, opts); err != nil {
 		s.Close()
 		return nil, err
@@ -104,13 +108,12 @@ func (s *Server) Close() error {
 }
 
 // HTTPServer is the one place the catalog's http.Server is built, so its
-// limits (timeouts, header sizes) are set for every way of serving.
+// limits (timeouts, header size: limits.go) are set for every way of
+// serving.
 func (s *Server) HTTPServer() *http.Server {
-	return &http.Server{
-		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
-	}
+	srv := s.limits.httpServer(s.handler)
+	srv.ErrorLog = slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn)
+	return srv
 }
 
 // shutdownGrace is how long requests in flight may take to finish once

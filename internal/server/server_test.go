@@ -205,7 +205,8 @@ func TestHTTPServer_HasTheCatalogsLimits(t *testing.T) {
 	}
 	defer s.Close()
 	srv := s.HTTPServer()
-	if srv.Handler == nil || srv.ReadHeaderTimeout == 0 || srv.ErrorLog == nil {
+	if srv.Handler == nil || srv.ErrorLog == nil || srv.ReadHeaderTimeout != DefaultLimits.ReadHeader || srv.ReadTimeout != DefaultLimits.Read ||
+		srv.WriteTimeout != DefaultLimits.Write || srv.IdleTimeout != DefaultLimits.Idle || srv.MaxHeaderBytes != DefaultLimits.MaxHeaderBytes {
 		t.Fatalf("HTTPServer = %+v", srv)
 	}
 }
