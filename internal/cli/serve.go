@@ -19,12 +19,16 @@ until it is interrupted (SIGINT or SIGTERM), then lets requests in flight
 finish. Logs are JSON lines on standard error. The embedded SQLite default
 migrates itself; a Postgres database must be migrated first (dxp migrate,
 or --migrate here), and the server refuses to start on an outdated schema.
-An invalid configuration stops the start with every problem listed.
+In production it also refuses to connect to Postgres as a superuser or a
+BYPASSRLS role, which row-level security does not apply to: migrate as the
+owner with dxp migrate --app-role NAME and serve as that role (--migrate,
+which needs the owner, is therefore for development). An invalid
+configuration stops the start with every problem listed.
 
 ` + environmentHelp(),
 		Example: examples(
 			"dxp serve",
-			"DATAXPIPE_DB=postgres://app@db/catalog DATAXPIPE_SECRET_KEY_FILE=/run/secrets/key dxp serve --migrate",
+			"DATAXPIPE_DB=postgres://dataxpipe_app:...@db/catalog DATAXPIPE_SECRET_KEY_FILE=/run/secrets/key dxp serve",
 		),
 		Args: args(0, 0),
 	}

@@ -162,6 +162,10 @@ func openStore(ctx context.Context, cfg config.Config, secretKey []byte, migrate
 	if err != nil {
 		return nil, err
 	}
+	if err := checkRole(ctx, cfg, db, logger); err != nil { // rolecheck.go, before anything is changed
+		db.Close()
+		return nil, err
+	}
 	if migrate || db.Engine() == sqlstore.SQLite {
 		ran, err := db.Migrate(ctx)
 		if err != nil {

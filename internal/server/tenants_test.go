@@ -97,7 +97,7 @@ func TestTenants_RoutedByHost(t *testing.T) {
 	}
 	env := map[string]string{"DATAXPIPE_DB": shared, "DATAXPIPE_TENANTS": file, "DATAXPIPE_SECRET_KEY": strings.Repeat("cd", 32)}
 	var out bytes.Buffer
-	if err := Migrate(context.Background(), load(t, env), MigrateOptions{}, &out); err != nil {
+	if err := Migrate(context.Background(), load(t, env), MigrateOptions{AppRole: sqlstoretest.AppRole}, &out); err != nil {
 		t.Fatalf("migrate: %v\n%s", err, out.String())
 	}
 	for _, store := range []string{"shared", "a.api.test", "b.api.test", "c.api.test"} {
@@ -112,6 +112,14 @@ func TestTenants_RoutedByHost(t *testing.T) {
 	for host, dsn := range dsns {
 		keys[host] = seed(t, dsn)
 	}
+	// The server connects to every store as the application role, as
+	// production must (rolecheck.go).
+	serveFile := filepath.Join(t.TempDir(), "tenants.yaml")
+	yaml = strings.Replace(yaml, dbTenant, sqlstoretest.AsRole(dbTenant, sqlstoretest.AppRole), 1)
+	if err := os.WriteFile(serveFile, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env["DATAXPIPE_DB"], env["DATAXPIPE_TENANTS"] = sqlstoretest.AsRole(shared, sqlstoretest.AppRole), serveFile
 	base := startServer(t, env).url
 	for host, key := range keys { // the same pipeline name in every store
 		body := `{"name":"orders","owner":"` + host + `","schedule":"@daily"}`
