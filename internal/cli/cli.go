@@ -95,7 +95,7 @@ func newRoot(c *cli) *cobra.Command {
 	root.SetHelpFunc(func(cmd *cobra.Command, _ []string) { help(cmd, cmd.OutOrStdout()) })
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usagef(cmd, "%v", err) })
 
-	root.AddCommand(c.serveCmd(), c.migrateCmd())
+	root.AddCommand(c.serveCmd(), c.migrateCmd(), c.adminCmd())
 	root.AddCommand(
 		c.group("spec", "work with spec files offline", c.specValidateCmd(), c.specSchemaCmd(), c.specBuildCmd()),
 		c.group("pipelines", "register and read pipelines", c.pipelinesApplyCmd(), c.pipelinesListCmd(), c.pipelinesGetCmd()),

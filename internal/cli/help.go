@@ -31,6 +31,13 @@ func rootHelp(root *cobra.Command, w io.Writer) {
 	for _, cmd := range root.Commands() {
 		switch {
 		case !cmd.IsAvailableCommand():
+		case cmd.Annotations[serverSection] != "": // a group of server commands (dxp admin)
+			for _, sub := range cmd.Commands() {
+				if sub.IsAvailableCommand() {
+					server = append(server, sub)
+					width = max(width, len(sub.UseLine()))
+				}
+			}
 		case cmd.HasAvailableSubCommands():
 			groups = append(groups, cmd)
 		default:
@@ -60,6 +67,10 @@ arguments, flags and examples. Exit status: 0 ok, 1 failure, 2 usage.
 `)
 	io.WriteString(w, b.String())
 }
+
+// serverSection is the annotation of a command group that works on the
+// server's database rather than through the API.
+const serverSection = "dxp/server-section"
 
 // groupHelp lists the commands of one group ("dxp keys").
 func groupHelp(g *cobra.Command, w io.Writer) {
