@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dataxpipe/catalog/internal/auth"
 	"github.com/dataxpipe/catalog/internal/client"
@@ -51,7 +52,7 @@ func TestAdminCreateOrg_BootstrapsAProductionCatalog(t *testing.T) {
 				if r.err == nil || !strings.Contains(r.err.Error(), "run `dxp migrate` first") {
 					t.Fatalf("create-org on an empty schema: %v", r.err)
 				}
-				runDXP(t, owner, "", "migrate", "--app-role", sqlstoretest.AppRole).must(t)
+				migrateForApp(t, owner)
 				app["DATAXPIPE_DB"] = sqlstoretest.AsRole(dsn, sqlstoretest.AppRole)
 			}
 
@@ -101,6 +102,19 @@ func TestAdminCreateOrg_BootstrapsAProductionCatalog(t *testing.T) {
 			}
 		})
 	}
+}
+
+// migrateForApp runs dxp migrate --app-role. Test packages running in
+// parallel may grant the one cluster-wide role at the same moment, which
+// Postgres answers "tuple concurrently updated"; that is retried.
+func migrateForApp(t *testing.T, env map[string]string) {
+	t.Helper()
+	r := runDXP(t, env, "", "migrate", "--app-role", sqlstoretest.AppRole)
+	for try := 1; try < 5 && r.err != nil && strings.Contains(r.err.Error(), "concurrently"); try++ {
+		time.Sleep(time.Duration(50*try) * time.Millisecond)
+		r = runDXP(t, env, "", "migrate", "--app-role", sqlstoretest.AppRole)
+	}
+	r.must(t)
 }
 
 func newClient(t *testing.T, base, key string) *client.Client {

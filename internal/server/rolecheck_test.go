@@ -74,11 +74,7 @@ func newWithLogs(t *testing.T, env map[string]string) (*Server, string, error) {
 func TestNew_PostgresRefusesToServeAsARoleThatBypassesRLS(t *testing.T) {
 	dsn := sqlstoretest.DSN(t, sqlstore.Postgres) // as the cluster's superuser
 	key := strings.Repeat("ab", 32)
-	var out bytes.Buffer
-	if err := Migrate(context.Background(), load(t, map[string]string{"DATAXPIPE_DB": dsn, "DATAXPIPE_SECRET_KEY": key}),
-		MigrateOptions{AppRole: sqlstoretest.AppRole}, &out); err != nil {
-		t.Fatalf("migrate: %v\n%s", err, out.String())
-	}
+	migrateForApp(t, map[string]string{"DATAXPIPE_DB": dsn, "DATAXPIPE_SECRET_KEY": key})
 	ensureRole(t, "dxp_test_bypassrls", "NOSUPERUSER BYPASSRLS")
 
 	for role, what := range map[string]string{"postgres": "a superuser", "dxp_test_bypassrls": "a role with BYPASSRLS"} {

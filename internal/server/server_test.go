@@ -30,6 +30,28 @@ func load(t *testing.T, env map[string]string) config.Config {
 	return cfg
 }
 
+// migrateForApp migrates every store env names as the owner and grants
+// the application role. Test packages running in parallel may grant the
+// one cluster-wide role at the same moment, which Postgres answers "tuple
+// concurrently updated"; that is retried, as sqlstoretest does.
+func migrateForApp(t *testing.T, env map[string]string) string {
+	t.Helper()
+	var out bytes.Buffer
+	var err error
+	for try := 0; try < 5; try++ {
+		out.Reset()
+		if err = Migrate(context.Background(), load(t, env), MigrateOptions{AppRole: sqlstoretest.AppRole}, &out); err == nil ||
+			!strings.Contains(err.Error(), "concurrently") {
+			break
+		}
+		time.Sleep(time.Duration(50*(try+1)) * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("migrate: %v\n%s", err, out.String())
+	}
+	return out.String()
+}
+
 // testServer is a Server behind an httptest listener.
 type testServer struct {
 	url  string
@@ -106,14 +128,12 @@ func TestNew_PostgresRefusesOutdatedSchemaUntilMigrated(t *testing.T) {
 		}
 		t.Fatalf("New on an empty Postgres schema: %v; want a refusal naming dxp migrate", err)
 	}
-	var out bytes.Buffer
-	if err := Migrate(context.Background(), load(t, env), MigrateOptions{AppRole: sqlstoretest.AppRole}, &out); err != nil ||
-		!strings.Contains(out.String(), "shared: applied: 0001_core.sql") || !strings.Contains(out.String(), "shared: granted "+sqlstoretest.AppRole) {
-		t.Fatalf("Migrate: %v\n%s", err, out.String())
+	if out := migrateForApp(t, env); !strings.Contains(out, "shared: applied: 0001_core.sql") || !strings.Contains(out, "shared: granted "+sqlstoretest.AppRole) {
+		t.Fatalf("Migrate:\n%s", out)
 	}
 	env["DATAXPIPE_DB"] = sqlstoretest.AsRole(dsn, sqlstoretest.AppRole) // the server connects as the application role
 	env["DATAXPIPE_ENV"] = "production"
-	out.Reset()
+	var out bytes.Buffer
 	if err := Migrate(context.Background(), load(t, env), MigrateOptions{Status: true}, &out); err != nil || out.String() != "shared: schema is current\n" {
 		t.Fatalf("Migrate status: %v\n%s", err, out.String())
 	}

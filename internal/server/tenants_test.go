@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"io"
@@ -96,13 +95,10 @@ func TestTenants_RoutedByHost(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := map[string]string{"DATAXPIPE_DB": shared, "DATAXPIPE_TENANTS": file, "DATAXPIPE_SECRET_KEY": strings.Repeat("cd", 32)}
-	var out bytes.Buffer
-	if err := Migrate(context.Background(), load(t, env), MigrateOptions{AppRole: sqlstoretest.AppRole}, &out); err != nil {
-		t.Fatalf("migrate: %v\n%s", err, out.String())
-	}
+	out := migrateForApp(t, env)
 	for _, store := range []string{"shared", "a.api.test", "b.api.test", "c.api.test"} {
-		if !strings.Contains(out.String(), store+": applied: 0001_core.sql") {
-			t.Fatalf("migrate did not migrate %s:\n%s", store, out.String())
+		if !strings.Contains(out, store+": applied: 0001_core.sql") {
+			t.Fatalf("migrate did not migrate %s:\n%s", store, out)
 		}
 	}
 	dsns := map[string]string{"shared.api.test": shared, "a.api.test": "", "b.api.test": "", "c.api.test": dbTenant}
