@@ -82,12 +82,22 @@ func (a *Authenticator) Person(ctx context.Context, rawJWT, orgSlug string) (p *
 	} else if err != nil {
 		return nil, nil, err
 	}
-	c, err := a.person(ctx, id)
+	c, cached, err := a.person(ctx, id, true)
 	if err != nil {
 		return nil, nil, err
 	}
-	p = &catalog.Principal{UserID: c.user.ID, UserEmail: c.user.Email, PlatformAdmin: a.people.isAdmin(id)}
 	m, orgErr := pickMembership(c.memberships, orgSlug)
+	if cached && catalog.ErrorCode(orgErr) == catalog.ENOTFOUND {
+		// A refusal is never answered from the cache: the person may have
+		// been invited since, on another replica too, whose Invalidate this
+		// instance never saw, and an invitation takes effect on their next
+		// request. Only the accepting answer is reused for CacheTTL.
+		if c, _, err = a.person(ctx, id, false); err != nil {
+			return nil, nil, err
+		}
+		m, orgErr = pickMembership(c.memberships, orgSlug)
+	}
+	p = &catalog.Principal{UserID: c.user.ID, UserEmail: c.user.Email, PlatformAdmin: a.people.isAdmin(id)}
 	if m != nil {
 		p.OrgID, p.OrgSlug, p.Plan, p.Role = m.Org.ID, m.Org.Slug, m.Org.Plan, m.Role
 	}
@@ -119,13 +129,14 @@ func pickMembership(ms []catalog.Membership, slug string) (*catalog.Membership, 
 // person signs the identity in, at most once per CacheTTL per person (by
 // issuer and subject, and only while the token's email is the one signed
 // in: a changed address may bind other invitations).
-func (a *Authenticator) person(ctx context.Context, id oidc.Identity) (cachedPerson, error) {
+// With reuse false it signs in anew. cached reports an answer from the cache.
+func (a *Authenticator) person(ctx context.Context, id oidc.Identity, reuse bool) (c cachedPerson, cached bool, err error) {
 	key := id.Issuer + "\x00" + id.Subject
 	now := a.Now()
-	if c, ok := a.cache.people.Get(key); ok && fresh(c.fetched, now) && c.user.Email == catalog.NormalizeEmail(id.Email) {
-		return c, nil
+	if c, ok := a.cache.people.Get(key); reuse && ok && fresh(c.fetched, now) && c.user.Email == catalog.NormalizeEmail(id.Email) {
+		return c, true, nil
 	}
-	return fill(a.cache, a.cache.people, key, func() (cachedPerson, error) {
+	c, err = fill(a.cache, a.cache.people, key, func() (cachedPerson, error) {
 		u := &catalog.User{Issuer: id.Issuer, Subject: id.Subject, Email: id.Email, Name: id.Name, EmailVerified: id.EmailVerified}
 		ms, err := a.people.store.SignIn(ctx, u)
 		if err != nil {
@@ -133,6 +144,7 @@ func (a *Authenticator) person(ctx context.Context, id oidc.Identity) (cachedPer
 		}
 		return cachedPerson{user: u, memberships: ms, fetched: now}, nil
 	})
+	return c, false, err
 }
 
 // isAdmin matches DATAXPIPE_PLATFORM_ADMINS by sub, or by email when the
