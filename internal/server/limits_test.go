@@ -109,7 +109,7 @@ func trickle(t *testing.T, addr, path, body string, pause time.Duration) int {
 // the assertions are about what is closed and what is served, not about
 // how fast, so a loaded machine only makes the test slower.
 func TestServe_SlowAndIdleClientsAreCutOffWhileOthersAreServed(t *testing.T) {
-	const read = 500 * time.Millisecond
+	const read = time.Second
 	addr := tcpServer(t, Limits{ReadHeader: read, Read: read, Write: 20 * time.Second, Idle: read,
 		LineageRead: 20 * time.Second, LineageWrite: 20 * time.Second, MaxHeaderBytes: 8 << 10})
 
@@ -123,6 +123,7 @@ func TestServe_SlowAndIdleClientsAreCutOffWhileOthersAreServed(t *testing.T) {
 		if err != nil || res.StatusCode != 200 || res.Close {
 			t.Fatalf("keep-alive request: %v %v", res, err)
 		}
+		io.Copy(io.Discard, res.Body) // all of the answer, so what follows on the connection is its close
 		// A body that stops after 10 of its 1,000 bytes.
 		slowBody := dial(t, addr, request("POST", "/api/v1/pipelines/", "dev-key", 1000)+`{"name":"a`)
 		// Headers that never end.
@@ -172,10 +173,10 @@ func TestServe_SlowAndIdleClientsAreCutOffWhileOthersAreServed(t *testing.T) {
 // body that pauses past the ordinary read deadline still lands there, and
 // the same pause cuts an ordinary write route off.
 func TestServe_LineageIngestHasTheLongerBodyDeadline(t *testing.T) {
-	const read = 300 * time.Millisecond
+	const read = 750 * time.Millisecond
 	addr := tcpServer(t, Limits{ReadHeader: read, Read: read, Write: 20 * time.Second, Idle: 20 * time.Second,
 		LineageRead: 20 * time.Second, LineageWrite: 20 * time.Second})
-	pause := 4 * read // surely past the ordinary deadline, far inside the lineage one
+	pause := 3 * read // surely past the ordinary deadline, far inside the lineage one
 	if code := trickle(t, addr, "/api/v1/lineage", lineageEvent, pause); code != 201 {
 		t.Errorf("single event paused %s: %d, want 201", pause, code)
 	}
