@@ -1,0 +1,15 @@
+-- Web UI sessions. A platform table (a person's session is resolved before
+-- any organization is known), so it has no organization_id column and no
+-- row-level security; active_org_id is checked against the person's
+-- memberships on every request instead. Only the SHA-256 of the cookie's
+-- random id is stored.
+CREATE TABLE sessions (
+    id_hash       TEXT PRIMARY KEY,
+    user_id       TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    active_org_id TEXT,
+    created_at    TEXT NOT NULL,
+    seen_at       TEXT NOT NULL,
+    expires_at    TEXT NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions (user_id);
+CREATE INDEX sessions_by_expiry ON sessions (expires_at);
