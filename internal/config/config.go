@@ -25,6 +25,8 @@ type Config struct {
 	RedisURL               string
 	OIDCIssuer             string
 	OIDCAudience           string
+	OIDCClientID           string // the web UI's OAuth client; defaults to OIDCAudience
+	OIDCClientSecret       string // "" for a public client (PKCE alone)
 	PlatformAdmins         []string
 	TenantsFile            string
 	AppURL                 string
@@ -59,6 +61,7 @@ func Load(getenv func(string) string) (Config, error) {
 		RedisURL:               r.str("DATAXPIPE_REDIS_URL", ""),
 		OIDCIssuer:             r.str("DATAXPIPE_OIDC_ISSUER", ""),
 		OIDCAudience:           r.str("DATAXPIPE_OIDC_AUDIENCE", ""),
+		OIDCClientSecret:       r.str("DATAXPIPE_OIDC_CLIENT_SECRET", ""),
 		PlatformAdmins:         r.list("DATAXPIPE_PLATFORM_ADMINS"),
 		TenantsFile:            r.str("DATAXPIPE_TENANTS", ""),
 		AppURL:                 strings.TrimRight(r.str("DATAXPIPE_APP_URL", "http://localhost:8000"), "/"),
@@ -79,6 +82,7 @@ func Load(getenv func(string) string) (Config, error) {
 		c.DB = DefaultDB
 	}
 	c.Env = r.str("DATAXPIPE_ENV", defaultEnv)
+	c.OIDCClientID = r.str("DATAXPIPE_OIDC_CLIENT_ID", c.OIDCAudience)
 	r.problems = append(r.problems, c.validate()...)
 	if len(r.problems) > 0 {
 		sort.Strings(r.problems)
@@ -113,6 +117,9 @@ func (c Config) validate() []string {
 	}
 	if (c.OIDCIssuer == "") != (c.OIDCAudience == "") {
 		p = append(p, "DATAXPIPE_OIDC_ISSUER and DATAXPIPE_OIDC_AUDIENCE must be set together")
+	}
+	if c.OIDCIssuer == "" && (c.OIDCClientSecret != "" || c.OIDCClientID != c.OIDCAudience) {
+		p = append(p, "DATAXPIPE_OIDC_CLIENT_ID and DATAXPIPE_OIDC_CLIENT_SECRET need DATAXPIPE_OIDC_ISSUER (and _AUDIENCE)")
 	}
 	return p
 }

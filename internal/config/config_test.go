@@ -90,5 +90,23 @@ func TestVariables_AreWhatLoadReads(t *testing.T) {
 		if !listed[k] {
 			t.Errorf("Load reads %s, which Variables does not list", k)
 		}
+
+func TestLoad_OIDCClientDefaultsToAudience(t *testing.T) {
+	base := map[string]string{"DATAXPIPE_OIDC_ISSUER": "https://idp.example.com", "DATAXPIPE_OIDC_AUDIENCE": "dataxpipe"}
+	c, err := Load(env(base))
+	if err != nil || c.OIDCClientID != "dataxpipe" || c.OIDCClientSecret != "" {
+		t.Fatalf("client id = %q, secret = %q, %v; want the audience and no secret", c.OIDCClientID, c.OIDCClientSecret, err)
+	}
+	base["DATAXPIPE_OIDC_CLIENT_ID"], base["DATAXPIPE_OIDC_CLIENT_SECRET"] = "web-ui", "s3cret-value"
+	c, err = Load(env(base))
+	if err != nil || c.OIDCClientID != "web-ui" || c.OIDCClientSecret != "s3cret-value" {
+		t.Fatalf("client id = %q, secret = %q, %v", c.OIDCClientID, c.OIDCClientSecret, err)
+	}
+	if strings.Contains(c.String(), "s3cret-value") {
+		t.Fatalf("String() shows the client secret:\n%s", c)
+	}
+	_, err = Load(env(map[string]string{"DATAXPIPE_OIDC_CLIENT_SECRET": "x"}))
+	if err == nil || !strings.Contains(err.Error(), "DATAXPIPE_OIDC_CLIENT_SECRET need DATAXPIPE_OIDC_ISSUER") {
+		t.Fatalf("a client secret without an issuer: %v", err)
 	}
 }

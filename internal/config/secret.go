@@ -44,6 +44,8 @@ func (c Config) String() string {
 		"DATAXPIPE_REDIS_URL=" + maskURL(c.RedisURL),
 		"DATAXPIPE_OIDC_ISSUER=" + c.OIDCIssuer,
 		"DATAXPIPE_OIDC_AUDIENCE=" + c.OIDCAudience,
+		"DATAXPIPE_OIDC_CLIENT_ID=" + c.OIDCClientID,
+		"DATAXPIPE_OIDC_CLIENT_SECRET=" + mask(c.OIDCClientSecret),
 		"DATAXPIPE_PLATFORM_ADMINS=" + strings.Join(c.PlatformAdmins, ","),
 		"DATAXPIPE_TENANTS=" + c.TenantsFile,
 		"DATAXPIPE_APP_URL=" + c.AppURL,

@@ -24,6 +24,8 @@ var Variables = []Variable{
 	{"DATAXPIPE_REDIS_URL", "", "redis://... shares rate-limit budgets between replicas"},
 	{"DATAXPIPE_OIDC_ISSUER", "", "OIDC issuer URL for people's sign-in (with DATAXPIPE_OIDC_AUDIENCE)"},
 	{"DATAXPIPE_OIDC_AUDIENCE", "", "the audience OIDC tokens must carry"},
+	{"DATAXPIPE_OIDC_CLIENT_ID", "the audience", "the web UI's OAuth client id (redirect URI: DATAXPIPE_APP_URL/auth/callback)"},
+	{"DATAXPIPE_OIDC_CLIENT_SECRET", "", "the web UI's client secret; unset for a public client (PKCE alone)"},
 	{"DATAXPIPE_PLATFORM_ADMINS", "", "comma-separated OIDC sub or email values of platform admins"},
 	{"DATAXPIPE_TENANTS", "", "YAML file mapping hosts to dedicated stores (Postgres only)"},
 	{"DATAXPIPE_APP_URL", "http://localhost:8000", "base of the links the server hands out"},
