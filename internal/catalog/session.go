@@ -9,11 +9,14 @@ import (
 // id; the store keeps only its SHA-256, so a leaked database row cannot be
 // replayed as a cookie.
 type Session struct {
-	UserID    string
-	OrgID     string // the organization the person acts in; "" before they pick or create one
-	CreatedAt time.Time
-	SeenAt    time.Time // last request, for the idle lifetime
-	ExpiresAt time.Time // absolute end, however active the session is
+	UserID string
+	OrgID  string // the organization the person acts in; "" before they pick or create one
+	// EmailVerified records whether the issuer verified the user's email at
+	// sign-in; an unverified email proves nothing (platform admins).
+	EmailVerified bool
+	CreatedAt     time.Time
+	SeenAt        time.Time // last request, for the idle lifetime
+	ExpiresAt     time.Time // absolute end, however active the session is
 }
 
 // SessionService stores web sessions. It is a platform path: a session is

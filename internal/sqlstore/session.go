@@ -30,8 +30,8 @@ func (db *DB) CreateSession(ctx context.Context, hash string, s *catalog.Session
 	}
 	defer tx.Rollback()
 	s.CreatedAt, s.SeenAt = tx.now, tx.now
-	if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, active_org_id, created_at, seen_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, hash, s.UserID, nullString(s.OrgID), ts(s.CreatedAt), ts(s.SeenAt), ts(s.ExpiresAt)); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, active_org_id, email_verified, created_at, seen_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, hash, s.UserID, nullString(s.OrgID), boolInt(s.EmailVerified), ts(s.CreatedAt), ts(s.SeenAt), ts(s.ExpiresAt)); err != nil {
 		return fmt.Errorf("create session: %w", translate(err))
 	}
 	return tx.commit()
@@ -47,14 +47,15 @@ func (db *DB) FindSession(ctx context.Context, hash string, idle time.Duration) 
 	defer tx.Rollback()
 	var s catalog.Session
 	var org sql.NullString
-	err = tx.QueryRowContext(ctx, `SELECT user_id, active_org_id, created_at, seen_at, expires_at FROM sessions WHERE id_hash = $1`, hash).
-		Scan(&s.UserID, &org, timeCol{&s.CreatedAt}, timeCol{&s.SeenAt}, timeCol{&s.ExpiresAt})
+	var verified int
+	err = tx.QueryRowContext(ctx, `SELECT user_id, active_org_id, email_verified, created_at, seen_at, expires_at FROM sessions WHERE id_hash = $1`, hash).
+		Scan(&s.UserID, &org, &verified, timeCol{&s.CreatedAt}, timeCol{&s.SeenAt}, timeCol{&s.ExpiresAt})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, nil, errNoSession
 	} else if err != nil {
 		return nil, nil, nil, fmt.Errorf("find session: %w", translate(err))
 	}
-	s.OrgID = org.String
+	s.OrgID, s.EmailVerified = org.String, verified == 1
 	if !tx.now.Before(s.ExpiresAt) || !tx.now.Before(s.SeenAt.Add(idle)) {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = $1`, hash); err != nil {
 			return nil, nil, nil, fmt.Errorf("end expired session: %w", translate(err))
@@ -125,4 +126,11 @@ func nullString(s string) any {
 		return nil
 	}
 	return s
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

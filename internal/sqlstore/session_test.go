@@ -29,7 +29,7 @@ func TestSessionService_FindReturnsUserAndMemberships(t *testing.T) {
 		ctx, org := sqlstoretest.MustCreateOrg(t, db, catalog.PlanFree)
 		u := signedIn(t, db, ctx, "ana", catalog.RoleViewer)
 		bg := context.Background()
-		s := &catalog.Session{UserID: u.ID, ExpiresAt: time.Now().Add(time.Hour)}
+		s := &catalog.Session{UserID: u.ID, EmailVerified: true, ExpiresAt: time.Now().Add(time.Hour)}
 		if err := db.CreateSession(bg, "hash-1", s); err != nil {
 			t.Fatal(err)
 		}
@@ -37,7 +37,7 @@ func TestSessionService_FindReturnsUserAndMemberships(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.UserID != u.ID || got.OrgID != "" || user.Email != "ana@example.com" || user.Subject != "ana" {
+		if got.UserID != u.ID || got.OrgID != "" || !got.EmailVerified || user.Email != "ana@example.com" || user.Subject != "ana" {
 			t.Fatalf("session = %+v, user = %+v", got, user)
 		}
 		if len(ms) != 1 || ms[0].Org.ID != org.ID || ms[0].Role != catalog.RoleViewer {

@@ -7,6 +7,9 @@ CREATE TABLE sessions (
     id_hash       TEXT PRIMARY KEY,
     user_id       TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     active_org_id TEXT,
+    -- 1 when the issuer verified the email at sign-in: only then may the
+    -- email make the person a platform admin (DATAXPIPE_PLATFORM_ADMINS).
+    email_verified INTEGER NOT NULL DEFAULT 0,
     created_at    TEXT NOT NULL,
     seen_at       TEXT NOT NULL,
     expires_at    TEXT NOT NULL
