@@ -1,0 +1,151 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dataxpipe/catalog/internal/auth"
+	"github.com/dataxpipe/catalog/internal/billing"
+	"github.com/dataxpipe/catalog/internal/catalog"
+	"github.com/dataxpipe/catalog/internal/config"
+)
+
+// Store is what the pages need of storage: the services internal/api
+// calls, plus the web sessions.
+type Store interface {
+	catalog.OrgService
+	catalog.APIKeyService
+	catalog.PipelineService
+	catalog.AuditService
+	catalog.MemberService
+	catalog.PeopleService
+	catalog.RunService
+	catalog.CheckService
+	catalog.ConnectionService
+	catalog.LineageService
+	catalog.OpenLineageEventService
+	catalog.SessionService
+}
+
+// Billing is the part of the Stripe use case the billing page starts
+// (*billing.Service, or the API's Billing).
+type Billing interface {
+	Checkout(ctx context.Context, org *catalog.Org, plan, priceID string) (billing.Session, error)
+	Portal(ctx context.Context, org *catalog.Org) (billing.Session, error)
+}
+
+// Options configure the UI.
+type Options struct {
+	// API serves every path the JSON API owns (see apiOwned).
+	API    http.Handler
+	Store  Store
+	Auth   *auth.Authenticator // evicts cached keys and people after changes here; may be nil
+	Config config.Config       // AppURL, OIDC settings, platform admins, development mode
+	// Billing is nil when Stripe is not configured.
+	Billing Billing
+	Logger  *slog.Logger
+	// Scaffold offers the development sign-in as the dev organization's
+	// admin, member or viewer. It is honoured only when Config is in
+	// development mode, so production never has it.
+	Scaffold bool
+	// HTTPClient reaches the OIDC issuer (nil: http.DefaultClient).
+	HTTPClient *http.Client
+	Now        func() time.Time
+}
+
+// Session lifetimes. A session ends IdleLifetime after its last request or
+// AbsoluteLifetime after sign-in, whichever comes first.
+const (
+	IdleLifetime     = 12 * time.Hour
+	AbsoluteLifetime = 7 * 24 * time.Hour
+)
+
+// UI serves the pages and hands API paths to the API.
+type UI struct {
+	store    Store
+	api      http.Handler
+	auth     *auth.Authenticator
+	cfg      config.Config
+	billing  Billing
+	logger   *slog.Logger
+	scaffold bool
+	client   *http.Client
+	now      func() time.Time
+	pages    []page
+	handler  http.Handler
+
+	oidcMu sync.Mutex
+	oidc   *oidcClient // discovered on first use
+}
+
+// New builds the UI handler. Mount it for every path: it passes the API's
+// own paths to o.API.
+func New(o Options) *UI {
+	u := &UI{store: o.Store, api: o.API, auth: o.Auth, cfg: o.Config, billing: o.Billing, logger: o.Logger,
+		scaffold: o.Scaffold && o.Config.Development(), client: o.HTTPClient, now: o.Now}
+	if u.logger == nil {
+		u.logger = slog.New(slog.DiscardHandler)
+	}
+	if u.now == nil {
+		u.now = time.Now
+	}
+	if u.client == nil {
+		u.client = http.DefaultClient
+	}
+	if u.api == nil {
+		u.api = http.NotFoundHandler()
+	}
+	u.pages = u.routes()
+	mux := http.NewServeMux()
+	u.mount(mux)
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(u.csrfRefused))
+	u.handler = withSecurityHeaders(csrf.Handler(mux))
+	return u
+}
+
+// ServeHTTP sends API paths to the API and everything else to the pages.
+func (u *UI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if apiOwned(r.URL.Path) {
+		u.api.ServeHTTP(w, r)
+		return
+	}
+	u.handler.ServeHTTP(w, r)
+}
+
+// apiOwned lists the paths of internal/api's route table, which keep their
+// problem+json answers (a JSON 404 for an unknown /api path, not a page).
+func apiOwned(path string) bool {
+	switch path {
+	case "/healthz", "/readyz", "/metrics":
+		return true
+	}
+	return strings.HasPrefix(path, "/api/") || path == "/api" || strings.HasPrefix(path, "/webhooks/")
+}
+
+// withSecurityHeaders sets the headers every page carries. The policy
+// allows scripts and styles only from our own origin (no inline script, so
+// an injected <script> would not run even if escaping failed), no framing,
+// and no referrer to other origins. form-action is left open because the
+// billing forms end in a redirect to Stripe.
+func withSecurityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"connect-src 'self'; base-uri 'none'; frame-ancestors 'none'")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// csrfRefused answers a cross-origin state-changing request.
+func (u *UI) csrfRefused(w http.ResponseWriter, r *http.Request) {
+	u.renderError(w, r, nil, http.StatusForbidden, "Request refused",
+		"This form was sent from another site, so it was not carried out. Go back to the page and send it again.")
+}
