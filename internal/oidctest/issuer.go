@@ -1,5 +1,7 @@
 // Package oidctest runs an in-process OIDC issuer for tests: it serves a
-// discovery document and a JWKS over httptest and signs tokens on demand.
+// discovery document and a JWKS over httptest, signs tokens on demand, and
+// runs a real authorization-code flow with PKCE (authorize.go) for
+// browser sign-in tests.
 package oidctest
 
 import (
@@ -23,6 +25,7 @@ const jwksPath = "/jwks"
 type Issuer struct {
 	srv     *httptest.Server
 	fetches atomic.Int64
+	flow    codeFlow // the authorization-code endpoints (authorize.go)
 
 	mu  sync.Mutex
 	key *rsa.PrivateKey
@@ -32,11 +35,13 @@ type Issuer struct {
 // NewIssuer starts an issuer; it is closed on t.Cleanup.
 func NewIssuer(t testing.TB) *Issuer {
 	t.Helper()
-	i := &Issuer{}
+	i := &Issuer{flow: codeFlow{t: t, grants: map[string]grant{}, secret: map[string]string{}}}
 	i.key, i.kid = NewKey(t)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", i.serveDiscovery)
 	mux.HandleFunc("GET "+jwksPath, i.serveJWKS)
+	mux.HandleFunc("GET /authorize", i.serveAuthorize)
+	mux.HandleFunc("POST /token", i.serveToken)
 	i.srv = httptest.NewServer(mux)
 	t.Cleanup(i.srv.Close)
 	return i
@@ -94,6 +99,8 @@ func (i *Issuer) serveDiscovery(w http.ResponseWriter, _ *http.Request) {
 		"authorization_endpoint":                i.URL() + "/authorize",
 		"token_endpoint":                        i.URL() + "/token",
 		"response_types_supported":              []string{"code"},
+		"code_challenge_methods_supported":      []string{"S256"},
+		"grant_types_supported":                 []string{"authorization_code"},
 		"subject_types_supported":               []string{"public"},
 		"id_token_signing_alg_values_supported": []string{"RS256"},
 	})

@@ -134,7 +134,7 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 // connections are refused and requests in flight get shutdownGrace.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := s.HTTPServer()
-	s.logger.Info("listening", "addr", ln.Addr().String())
+	s.logger.Info("listening", "addr", ln.Addr().String(), "ui", s.cfg.AppURL+"/", "api", s.cfg.AppURL+"/api/v1/")
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {

@@ -12,6 +12,7 @@ import (
 	"github.com/dataxpipe/catalog/internal/config"
 	"github.com/dataxpipe/catalog/internal/oidc"
 	"github.com/dataxpipe/catalog/internal/sqlstore"
+	"github.com/dataxpipe/catalog/internal/web"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -70,5 +71,6 @@ func (w *wiring) openStoreAPI(ctx context.Context, name, dsn string, shared bool
 	flushed := make(chan struct{})
 	go func() { authn.Run(bg, 15*time.Second); close(flushed) }()
 	go purgeLineageEvents(bg, db, cfg.LineageRetention, opts.Logger) // serve_retention.go
-	return &storeAPI{db: db, handler: api.NewServer(opts), close: func() { stop(); <-flushed; db.Close() }}, nil
+	ui := web.New(web.Options{API: api.NewServer(opts), Store: db, Auth: authn, Billing: opts.Billing, Config: cfg, Logger: opts.Logger, Scaffold: shared})
+	return &storeAPI{db: db, handler: ui, close: func() { stop(); <-flushed; db.Close() }}, nil
 }
