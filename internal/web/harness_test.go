@@ -182,12 +182,15 @@ func (e *env) pipeline(key string, def map[string]any) {
 func pipelineDef(name, owner string, tags ...string) map[string]any {
 	return map[string]any{"name": name, "version": "1.0.0", "owner": owner, "schedule": "0 6 * * *", "tags": tags,
 		"description": "Syncs " + name,
-		"sources": []any{map[string]any{"id": name + "_raw", "type": "postgres", "object": "raw." + name}},
-		"targets": []any{map[string]any{"id": name + "_clean", "type": "bigquery", "object": "analytics." + name, "inputs": []string{name + "_raw"}}},
-		"checks":  []any{map[string]any{"id": "not_empty", "target": name + "_clean", "type": "row_count", "severity": "error"}}}
+		"sources":     []any{map[string]any{"id": name + "_raw", "type": "postgres", "object": "raw." + name}},
+		"targets":     []any{map[string]any{"id": name + "_clean", "type": "bigquery", "object": "analytics." + name, "inputs": []string{name + "_raw"}}},
+		"checks":      []any{map[string]any{"id": "not_empty", "target": name + "_clean", "type": "row_count", "severity": "error"}}}
 }
 
 // testWriter sends the server's log lines to the test's log.
 type testWriter struct{ t *testing.T }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
