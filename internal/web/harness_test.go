@@ -33,7 +33,7 @@ type env struct {
 	dev *catalog.Org
 }
 
-type envOption func(*web.Options)
+type envOption func(*env, *web.Options)
 
 // newEnv starts a development server (scaffold sign-in on) over SQLite.
 func newEnv(t *testing.T, opts ...envOption) *env {
@@ -62,7 +62,7 @@ func newEnvOn(t *testing.T, db *sqlstore.DB, opts ...envOption) *env {
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, nil))
 	o := web.Options{API: api.NewServer(api.Options{Store: db, Auth: authn}), Store: db, Auth: authn, Config: cfg, Scaffold: true, Logger: logger}
 	for _, opt := range opts {
-		opt(&o)
+		opt(e, &o)
 	}
 	e.ui = web.New(o)
 	handler = e.ui
