@@ -236,6 +236,15 @@ func TestBrowser_EndToEnd(t *testing.T) {
 	shots.shoot(ctx, "members")
 	run("billing page", chromedp.Navigate(e.srv.URL+"/settings/billing"), chromedp.WaitVisible(`#usage-h`, chromedp.ByQuery))
 	shots.shoot(ctx, "billing")
+	for name, path := range map[string]string{"dataset": "/datasets/orders_sync_clean", "lineage": "/lineage/orders_sync_clean",
+		"audit": "/settings/audit", "connections": "/settings/connections", "keys": "/settings/keys"} {
+		run(name, chromedp.Navigate(e.srv.URL+path), chromedp.WaitVisible(`h1`, chromedp.ByQuery))
+		if name == "lineage" {
+			var loaded bool
+			run("lineage image", chromedp.Poll(`document.querySelector("img.lineage-img").complete && document.querySelector("img.lineage-img").naturalWidth > 0`, &loaded, chromedp.WithPollingTimeout(20*time.Second)))
+		}
+		shots.shoot(ctx, name)
+	}
 
 	// 7. The viewer signs in, lands in Acme and finds no write controls.
 	run("sign out", chromedp.Click(`//button[normalize-space(.)="Sign out"]`), chromedp.WaitVisible(`//h1[contains(., "signed out")]`))

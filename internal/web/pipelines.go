@@ -20,6 +20,7 @@ type pipelineRow struct {
 	Last    *catalog.Run
 	Strip   []*catalog.Run // oldest first, as a timeline reads
 	Failing bool           // the last run had an error-severity check fail
+	Pad     []struct{}     // empty cells, so every strip is ten wide
 }
 
 type chip struct {
@@ -66,6 +67,7 @@ func (u *UI) pipelines(w http.ResponseWriter, r *http.Request, s *signedIn) erro
 		}
 		row.Strip = slices.Clone(runs)
 		slices.Reverse(row.Strip)
+		row.Pad = make([]struct{}, stripRuns-len(runs))
 		data.Rows = append(data.Rows, row)
 		for _, t := range p.Tags {
 			seen[t] = true

@@ -132,8 +132,12 @@ var funcs = template.FuncMap{
 		}
 		return "—"
 	},
-	"statusIcon":  statusIcon,
-	"planTitle":   catalog.PlanTitle,
+	"statusIcon": statusIcon,
+	"planTitle":  catalog.PlanTitle,
+	"planLimits": func(plan string) catalog.Limits {
+		l, _ := catalog.PlanLimits(plan)
+		return l
+	},
 	"pathEscape":  url.PathEscape,
 	"queryEscape": url.QueryEscape,
 	"join":        strings.Join,
