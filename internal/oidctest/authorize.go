@@ -18,6 +18,9 @@ type Login struct {
 	Email         string
 	Name          string
 	EmailVerified bool
+	// Nonce, when set, replaces the request's nonce in the ID token, as a
+	// replayed or forged token would carry another one.
+	Nonce string
 }
 
 // grant is an issued authorization code waiting for its token request.
@@ -116,6 +119,9 @@ func (i *Issuer) serveToken(w http.ResponseWriter, r *http.Request) {
 			"email_verified": g.login.EmailVerified, "name": g.login.Name}
 		if g.nonce != "" {
 			claims["nonce"] = g.nonce
+		}
+		if g.login.Nonce != "" {
+			claims["nonce"] = g.login.Nonce
 		}
 		writeJSON(w, map[string]any{"access_token": randomToken(), "token_type": "Bearer", "expires_in": 3600,
 			"id_token": i.Token(i.flow.t, claims)})

@@ -106,7 +106,9 @@ func (u *UI) fail(w http.ResponseWriter, r *http.Request, s *signedIn, err error
 		u.renderError(w, r, s, http.StatusForbidden, "Plan limit reached", ce.Message+" See Billing to upgrade.")
 	case catalog.ECONFLICT:
 		u.renderError(w, r, s, http.StatusConflict, "Conflict", ce.Message)
-	case catalog.EINVALID, catalog.EMALFORMED:
+	case catalog.EMALFORMED:
+		u.renderError(w, r, s, http.StatusBadRequest, "Request refused", ce.Message)
+	case catalog.EINVALID:
 		msg := ce.Message
 		for _, f := range ce.Fields {
 			msg += " " + f.Message
