@@ -5,8 +5,8 @@ import (
 	"context"
 	"database/sql"
 	"net/http"
-	"path/filepath"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 
