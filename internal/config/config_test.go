@@ -90,6 +90,8 @@ func TestVariables_AreWhatLoadReads(t *testing.T) {
 		if !listed[k] {
 			t.Errorf("Load reads %s, which Variables does not list", k)
 		}
+	}
+}
 
 func TestLoad_OIDCClientDefaultsToAudience(t *testing.T) {
 	base := map[string]string{"DATAXPIPE_OIDC_ISSUER": "https://idp.example.com", "DATAXPIPE_OIDC_AUDIENCE": "dataxpipe"}

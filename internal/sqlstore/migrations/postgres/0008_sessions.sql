@@ -4,7 +4,7 @@
 -- memberships on every request instead. Only the SHA-256 of the cookie's
 -- random id is stored.
 CREATE TABLE sessions (
-    id_hash       TEXT PRIMARY KEY,
+    id_hash       TEXT NOT NULL PRIMARY KEY,
     user_id       TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     active_org_id TEXT,
     -- 1 when the issuer verified the email at sign-in: only then may the
