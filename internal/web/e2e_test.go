@@ -205,8 +205,9 @@ func TestBrowser_EndToEnd(t *testing.T) {
 	if n := count(`document.querySelectorAll('tbody td.name').length`); n != 2 || !strings.Contains(location(), "tag=pii") {
 		t.Fatalf("tag=pii shows %d rows at %s", n, location())
 	}
+	var navigated bool
 	run("owner", chromedp.SendKeys(`#owner`, "ecommerce@acme.com", chromedp.ByQuery), chromedp.Submit(`#owner`, chromedp.ByQuery),
-		chromedp.WaitVisible(`tbody`, chromedp.ByQuery))
+		chromedp.Poll(`location.search.includes("owner=") && document.readyState === "complete"`, &navigated), chromedp.WaitVisible(`tbody`, chromedp.ByQuery))
 	if n := count(`document.querySelectorAll('tbody td.name').length`); n != 1 || !strings.Contains(location(), "owner=ecommerce%40acme.com") || !strings.Contains(location(), "tag=pii") {
 		t.Fatalf("tag and owner show %d rows at %s", n, location())
 	}
