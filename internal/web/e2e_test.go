@@ -17,7 +17,9 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/dataxpipe/catalog/internal/billing"
 	"github.com/dataxpipe/catalog/internal/billing/stripemocktest"
+	"github.com/dataxpipe/catalog/internal/catalog"
 	"github.com/dataxpipe/catalog/internal/oidctest"
+	"github.com/dataxpipe/catalog/internal/sqlstore/sqlstoretest"
 	"github.com/dataxpipe/catalog/internal/web"
 )
 
@@ -274,5 +276,49 @@ func TestBrowser_EndToEnd(t *testing.T) {
 	mu.Unlock()
 	if !strings.HasPrefix(got, "https://checkout.stripe.com/") {
 		t.Fatalf("Upgrade went to %q, want Stripe Checkout", got)
+	}
+}
+
+// TestBrowser_DevelopmentPages signs in with a scaffold identity and
+// photographs the pages the main flow does not reach.
+func TestBrowser_DevelopmentPages(t *testing.T) {
+	chrome := chromium(t)
+	e := newEnv(t)
+	e.seed()
+	key := e.apiKey(e.dev, "admin")
+	if status, body := e.api(key, "POST", "/api/v1/connections/", map[string]any{"id": "pg-prod", "type": "postgres",
+		"description": "Production orders database", "config": map[string]any{"host": "db.internal", "port": 5432}}); status != 201 {
+		t.Fatalf("connection: %d %s", status, body)
+	}
+	shots := newShooter(t)
+	alloc, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.Flag("headless", "new"), chromedp.WindowSize(1280, 900))...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(alloc)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	run := func(step string, actions ...chromedp.Action) {
+		t.Helper()
+		if err := chromedp.Run(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	run("login page", chromedp.Navigate(e.srv.URL+"/"), chromedp.WaitVisible(`.identity-list`, chromedp.ByQuery))
+	shots.shoot(ctx, "login-dev")
+	run("continue as admin", chromedp.Click(`//button[contains(., "admin@dev.localhost")]`), chromedp.WaitVisible(`tbody`, chromedp.ByQuery))
+	var who string
+	run("role", chromedp.Text(`.badge.role`, &who, chromedp.ByQuery))
+	if who != "admin" {
+		t.Fatalf("scaffold admin has role %q", who)
+	}
+	keys, _, err := e.db.ListAPIKeys(sqlstoretest.AsOrg(e.dev, catalog.RoleAdmin), catalog.Page{})
+	if err != nil || len(keys) == 0 {
+		t.Fatal(err)
+	}
+	for name, path := range map[string]string{"admin-orgs": "/admin/organizations", "connection": "/settings/connections/pg-prod",
+		"revoke": "/settings/keys/" + keys[0].ID + "/revoke", "not-found": "/runs/no-such-run", "orgs": "/orgs"} {
+		run(name, chromedp.Navigate(e.srv.URL+path), chromedp.WaitVisible(`h1`, chromedp.ByQuery))
+		shots.shoot(ctx, name)
 	}
 }
