@@ -43,6 +43,10 @@ func (u *UI) mount(mux *http.ServeMux) {
 // with the principal in the request context, as the API's guard does.
 func (u *UI) guard(p page) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p.path == "/static/" { // assets need no session: no database read per file
+			_ = p.h(w, r, nil)
+			return
+		}
 		s, err := u.session(r)
 		if err != nil {
 			u.fail(w, r, nil, err)
@@ -67,7 +71,10 @@ func (u *UI) guard(p page) http.Handler {
 			}
 		}
 		if s != nil {
-			s.p.RequestID = r.Header.Get("X-Request-ID")
+			// Our own id, as the API makes one: audit events must not carry
+			// a value the client chose.
+			s.p.RequestID = "req_" + catalog.RandomBase62(16)
+			w.Header().Set("X-Request-ID", s.p.RequestID)
 			r = r.WithContext(catalog.NewContextWithPrincipal(r.Context(), s.p))
 		}
 		if err := p.h(w, r, s); err != nil {

@@ -103,6 +103,11 @@ func New(o Options) *UI {
 	mux := http.NewServeMux()
 	u.mount(mux)
 	csrf := http.NewCrossOriginProtection()
+	// Behind a proxy that rewrites Host, the browser's Origin is still the
+	// public URL: trust it explicitly.
+	if err := csrf.AddTrustedOrigin(u.cfg.AppURL); err != nil {
+		u.logger.Warn("DATAXPIPE_APP_URL is not an origin; cross-origin checks use Host only", "app_url", u.cfg.AppURL, "err", err)
+	}
 	csrf.SetDenyHandler(http.HandlerFunc(u.csrfRefused))
 	u.handler = withSecurityHeaders(csrf.Handler(mux))
 	return u
