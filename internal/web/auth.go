@@ -111,6 +111,13 @@ func (u *UI) startSession(w http.ResponseWriter, r *http.Request, user *catalog.
 	if orgID == "" && len(ms) == 1 {
 		orgID = ms[0].Org.ID
 	}
+	// A new id at every sign-in (no fixation), and the session this
+	// browser held before ends.
+	if old, err := r.Cookie(sessionCookie); err == nil && old.Value != "" {
+		if err := u.store.DeleteSession(r.Context(), hashSessionID(old.Value)); err != nil {
+			return err
+		}
+	}
 	id := newSessionID()
 	sess := &catalog.Session{UserID: user.ID, OrgID: orgID, EmailVerified: verified, ExpiresAt: u.now().Add(AbsoluteLifetime)}
 	if err := u.store.CreateSession(r.Context(), hashSessionID(id), sess); err != nil {

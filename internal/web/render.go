@@ -133,7 +133,11 @@ var funcs = template.FuncMap{
 		return "—"
 	},
 	"statusIcon": statusIcon,
-	"planTitle":  catalog.PlanTitle,
+	"runMs": func(r *catalog.Run) int64 {
+		d, _ := r.Duration()
+		return d.Milliseconds()
+	},
+	"planTitle": catalog.PlanTitle,
 	"planLimits": func(plan string) catalog.Limits {
 		l, _ := catalog.PlanLimits(plan)
 		return l

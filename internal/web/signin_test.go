@@ -108,6 +108,11 @@ func TestSignIn_CodeFlowStartsAHashedSession(t *testing.T) {
 	if p.text(".badge.plan") != "Free plan" || p.text(".badge.role") != "owner" {
 		t.Fatalf("after signup: plan %q, role %q", p.text(".badge.plan"), p.text(".badge.role"))
 	}
+	// Signing in again replaces this browser's session with a new id.
+	b.codeFlow("")
+	if got := sessionHashes(t, e.db); len(got) != 1 || got[0] == hex.EncodeToString(sum[:]) {
+		t.Fatalf("after signing in again: %d sessions, same id %v", len(got), len(got) == 1 && got[0] == hex.EncodeToString(sum[:]))
+	}
 	// The next sign-in goes where it was asked to.
 	b2 := e.browser()
 	if res := b2.codeFlow("/settings/billing"); res.Header.Get("Location") != "/settings/billing" {

@@ -109,7 +109,7 @@ func New(o Options) *UI {
 		u.logger.Warn("DATAXPIPE_APP_URL is not an origin; cross-origin checks use Host only", "app_url", u.cfg.AppURL, "err", err)
 	}
 	csrf.SetDenyHandler(http.HandlerFunc(u.csrfRefused))
-	u.handler = withSecurityHeaders(csrf.Handler(mux))
+	u.handler = u.withAccessLog(withSecurityHeaders(csrf.Handler(mux)))
 	return u
 }
 
@@ -153,4 +153,23 @@ func withSecurityHeaders(next http.Handler) http.Handler {
 func (u *UI) csrfRefused(w http.ResponseWriter, r *http.Request) {
 	u.renderError(w, r, nil, http.StatusForbidden, "Request refused",
 		"This form was sent from another site, so it was not carried out. Go back to the page and send it again.")
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) { s.status = code; s.ResponseWriter.WriteHeader(code) }
+
+// withAccessLog logs one line per page request, as the API does for its
+// own; never headers or cookies (they carry the session).
+func (u *UI) withAccessLog(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		u.logger.InfoContext(r.Context(), "page", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+			"duration_ms", time.Since(start).Milliseconds())
+	})
 }
