@@ -52,7 +52,7 @@ type Options struct {
 	// admin, member or viewer. It is honoured only when Config is in
 	// development mode, so production never has it.
 	Scaffold bool
-	// HTTPClient reaches the OIDC issuer (nil: http.DefaultClient).
+	// HTTPClient reaches the OIDC issuer (nil: a client with a 15 s timeout).
 	HTTPClient *http.Client
 	Now        func() time.Time
 }
@@ -94,7 +94,7 @@ func New(o Options) *UI {
 		u.now = time.Now
 	}
 	if u.client == nil {
-		u.client = http.DefaultClient
+		u.client = &http.Client{Timeout: 15 * time.Second} // the issuer must not hold a sign-in forever
 	}
 	if u.api == nil {
 		u.api = http.NotFoundHandler()
