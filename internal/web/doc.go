@@ -7,7 +7,7 @@
 // `go run ./cmd/dxp serve` keeps needing nothing but Go, and html/template's
 // contextual escaping is what keeps a pipeline named
 // <script>alert(1)</script> plain text. Templates, the one stylesheet and
-// the little JavaScript (a copy button and form auto-submit; every page
+// the little JavaScript (a copy button and a confirm step; every page
 // works without it) are embedded with go:embed and served under
 // content-hashed names with year-long cache headers.
 //

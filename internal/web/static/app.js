@@ -1,14 +1,9 @@
 // DataXPipe Catalog: small enhancements only. Every page works without
-// this file; it adds copy buttons, auto-submitting selects and a confirm
-// step on forms marked data-confirm.
+// this file; it adds copy buttons and a confirm step on forms marked
+// data-confirm. (Selects never submit on change: keyboard users move
+// through options with the arrow keys.)
 (function () {
   "use strict";
-  document.querySelectorAll(".js-hide").forEach(function (el) { el.hidden = true; });
-
-  document.querySelectorAll("select[data-autosubmit]").forEach(function (sel) {
-    sel.addEventListener("change", function () { sel.form.requestSubmit(); });
-  });
-
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (ev) {
       if (!window.confirm(form.getAttribute("data-confirm"))) { ev.preventDefault(); }
