@@ -92,9 +92,9 @@ func seedRuns(b *testing.B, db *sqlstore.DB, orgID string) {
 				n := len(args)
 				fmt.Fprintf(&q, "($%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10)
 				at := start.Add(time.Duration(i) * time.Minute)
-				status, failed := catalog.RunSuccess, 0
+				status, failed := catalog.RunSuccess, false
 				if i%7 == 0 {
-					status, failed = catalog.RunFailed, 1
+					status, failed = catalog.RunFailed, true
 				}
 				t, end := at.Format("2006-01-02T15:04:05.000000Z"), at.Add(3*time.Minute).Format("2006-01-02T15:04:05.000000Z")
 				args = append(args, orgID, fmt.Sprintf("run-%06d", i), fmt.Sprintf("p%04d", i%benchPipelines), status, t, end, "", failed, t, t)

@@ -285,3 +285,17 @@ func mustURL(s string) *url.URL {
 	}
 	return u
 }
+
+func TestSessionCookie_SecureBehindHTTPS(t *testing.T) {
+	e := newEnv(t, func(_ *env, o *web.Options) { o.Config.AppURL = "https://catalog.example" })
+	res := e.browser().post("/auth/dev", url.Values{"identity": {"viewer"}})
+	var c *http.Cookie
+	for _, k := range res.Cookies() {
+		if k.Name == "dxp_session" {
+			c = k
+		}
+	}
+	if c == nil || !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" {
+		t.Fatalf("session cookie behind https = %+v", c)
+	}
+}
