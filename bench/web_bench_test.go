@@ -51,7 +51,12 @@ func uiServer(b *testing.B, engine sqlstore.Engine) (http.Handler, *http.Cookie)
 		b.Fatal(err)
 	}
 	authn := auth.NewAuthenticator(db, slog.New(slog.DiscardHandler))
-	apiSrv := api.NewServer(api.Options{Store: db, Auth: authn})
+	cfg, err := config.Load(func(string) string { return "" })
+	if err != nil {
+		b.Fatal(err)
+	}
+	ui := web.New(web.Options{Store: db, Auth: authn, Config: cfg})
+	apiSrv := api.NewServer(api.Options{Store: db, Auth: authn, UI: ui})
 	key := auth.GenerateKey()
 	asOwner := catalog.NewContextWithPrincipal(ctx, &catalog.Principal{OrgID: org.ID, Role: catalog.RoleOwner, UserID: user.ID})
 	if err := db.CreateAPIKey(asOwner, &catalog.APIKey{Name: "seed", Role: catalog.RoleAdmin, Prefix: auth.DisplayPrefix(key), Hash: auth.HashKey(key)}); err != nil {
@@ -61,17 +66,12 @@ func uiServer(b *testing.B, engine sqlstore.Engine) (http.Handler, *http.Cookie)
 		call(b, apiSrv, "POST", "/api/v1/pipelines/", key, pipeline(fmt.Sprintf("p%04d", i)), http.StatusCreated)
 	}
 	seedRuns(b, db, org.ID)
-	cfg, err := config.Load(func(string) string { return "" })
-	if err != nil {
-		b.Fatal(err)
-	}
-	ui := web.New(web.Options{API: apiSrv, Store: db, Auth: authn, Config: cfg})
 	id := "bench-session-id"
 	sum := sessionHash(id)
 	if err := db.CreateSession(ctx, sum, &catalog.Session{UserID: user.ID, OrgID: org.ID, EmailVerified: true, ExpiresAt: time.Now().Add(24 * time.Hour)}); err != nil {
 		b.Fatal(err)
 	}
-	return ui, &http.Cookie{Name: "dxp_session", Value: id}
+	return apiSrv, &http.Cookie{Name: "dxp_session", Value: id}
 }
 
 // seedRuns writes the runs in bulk: through the API it would take minutes,

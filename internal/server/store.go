@@ -71,6 +71,6 @@ func (w *wiring) openStoreAPI(ctx context.Context, name, dsn string, shared bool
 	flushed := make(chan struct{})
 	go func() { authn.Run(bg, 15*time.Second); close(flushed) }()
 	go purgeLineageEvents(bg, db, cfg.LineageRetention, opts.Logger) // serve_retention.go
-	ui := web.New(web.Options{API: api.NewServer(opts), Store: db, Auth: authn, Billing: opts.Billing, Config: cfg, Logger: opts.Logger, Scaffold: shared})
-	return &storeAPI{db: db, handler: ui, close: func() { stop(); <-flushed; db.Close() }}, nil
+	opts.UI = web.New(web.Options{Store: db, Auth: authn, Billing: opts.Billing, Config: cfg, Logger: opts.Logger, Scaffold: shared, DrawLineage: api.LineageSVG})
+	return &storeAPI{db: db, handler: api.NewServer(opts), close: func() { stop(); <-flushed; db.Close() }}, nil
 }

@@ -29,12 +29,9 @@ func (u *UI) adminOrgs(w http.ResponseWriter, r *http.Request, s *signedIn) erro
 
 func (u *UI) adminSetPlan(w http.ResponseWriter, r *http.Request, _ *signedIn) error {
 	plan := r.PostFormValue("plan")
-	org, err := u.store.UpdateOrg(r.Context(), r.PathValue("slug"), catalog.OrgUpdate{Plan: &plan})
+	org, err := u.writes.UpdateOrg(r.Context(), r.PathValue("slug"), catalog.OrgUpdate{Plan: &plan})
 	if err != nil {
 		return err
-	}
-	if u.auth != nil {
-		u.auth.ForgetOrg(org.ID)
 	}
 	return redirect(w, r, "/admin/organizations?changed="+url.QueryEscape(org.Slug))
 }

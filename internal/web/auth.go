@@ -159,7 +159,7 @@ func (u *UI) devSignIn(w http.ResponseWriter, r *http.Request, _ *signedIn) erro
 	if !slices.ContainsFunc(ms, func(m catalog.Membership) bool { return m.Org.ID == dev.ID }) {
 		asOwner := catalog.NewContextWithPrincipal(r.Context(), &catalog.Principal{OrgID: dev.ID, OrgSlug: dev.Slug,
 			Plan: dev.Plan, Role: catalog.RoleOwner, KeyID: "scaffold:web", IP: clientIP(r)})
-		if _, err := u.store.AddMember(asOwner, user.Email, role); err != nil && catalog.ErrorCode(err) != catalog.ECONFLICT {
+		if _, err := u.writes.AddMember(asOwner, user.Email, role); err != nil && catalog.ErrorCode(err) != catalog.ECONFLICT {
 			return err
 		}
 	}
@@ -192,7 +192,7 @@ func (u *UI) signupForm(w http.ResponseWriter, r *http.Request, s *signedIn) err
 func (u *UI) signup(w http.ResponseWriter, r *http.Request, s *signedIn) error {
 	form := signupPage{Slug: r.PostFormValue("slug"), Name: r.PostFormValue("name")}
 	org := &catalog.Org{Slug: form.Slug, Name: form.Name}
-	err := u.store.Signup(r.Context(), s.user, org)
+	err := u.writes.Signup(r.Context(), s.user, org)
 	if ce := asCatalogError(err); ce != nil && (ce.Code == catalog.EINVALID || ce.Code == catalog.ECONFLICT) {
 		form.Problems = ce.Fields
 		if ce.Code == catalog.ECONFLICT {
@@ -202,9 +202,6 @@ func (u *UI) signup(w http.ResponseWriter, r *http.Request, s *signedIn) error {
 		return nil
 	} else if err != nil {
 		return err
-	}
-	if u.auth != nil {
-		u.auth.ForgetUser(s.user.ID)
 	}
 	if err := u.store.SetSessionOrg(r.Context(), s.hash, org.ID); err != nil {
 		return err

@@ -71,10 +71,11 @@ func (u *UI) guard(p page) http.Handler {
 			}
 		}
 		if s != nil {
-			// Our own id, as the API makes one: audit events must not carry
-			// a value the client chose.
-			s.p.RequestID = "req_" + catalog.RandomBase62(16)
-			w.Header().Set("X-Request-ID", s.p.RequestID)
+			// The id the API's middleware gave this request (on the response,
+			// never the client's header), so audit events match the log.
+			if s.p.RequestID = w.Header().Get("X-Request-ID"); s.p.RequestID == "" {
+				s.p.RequestID = "req_" + catalog.RandomBase62(16)
+			}
 			r = r.WithContext(catalog.NewContextWithPrincipal(r.Context(), s.p))
 		}
 		if err := p.h(w, r, s); err != nil {

@@ -60,12 +60,18 @@ func newEnvOn(t *testing.T, db *sqlstore.DB, opts ...envOption) *env {
 	t.Cleanup(e.srv.Close)
 	cfg.AppURL = e.srv.URL
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, nil))
-	o := web.Options{API: api.NewServer(api.Options{Store: db, Auth: authn}), Store: db, Auth: authn, Config: cfg, Scaffold: true, Logger: logger}
+	o := web.Options{Store: db, Auth: authn, Config: cfg, Scaffold: true, Logger: logger, DrawLineage: api.LineageSVG}
 	for _, opt := range opts {
 		opt(e, &o)
 	}
 	e.ui = web.New(o)
-	handler = e.ui
+	// Mounted as internal/server does: the API serves its paths and hands
+	// every other one to the UI.
+	apiOpts := api.Options{Store: db, Auth: authn, Logger: logger, UI: e.ui}
+	if b, ok := o.Billing.(api.Billing); ok {
+		apiOpts.Billing = b
+	}
+	handler = api.NewServer(apiOpts)
 	return e
 }
 

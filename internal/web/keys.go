@@ -104,12 +104,9 @@ func (u *UI) rotateKey(w http.ResponseWriter, r *http.Request, s *signedIn) erro
 	}
 	secret := auth.GenerateKey()
 	next := &catalog.APIKey{Prefix: auth.DisplayPrefix(secret), Hash: auth.HashKey(secret)}
-	old, err := u.store.RotateAPIKey(r.Context(), r.PathValue("id"), next, time.Duration(grace)*time.Second)
+	old, err := u.writes.RotateAPIKey(r.Context(), r.PathValue("id"), next, time.Duration(grace)*time.Second)
 	if err != nil {
 		return err
-	}
-	if u.auth != nil {
-		u.auth.Forget(old.Hash)
 	}
 	return u.renderKeys(w, r, s, http.StatusCreated, keysPage{New: &newKey{Key: next, Secret: secret, Rotated: true, PreviousKeyExpiresAt: old.RevokedAt}})
 }
@@ -146,12 +143,9 @@ func (u *UI) allKeys(r *http.Request) ([]*catalog.APIKey, error) {
 }
 
 func (u *UI) revokeKey(w http.ResponseWriter, r *http.Request, _ *signedIn) error {
-	old, err := u.store.RevokeAPIKey(r.Context(), r.PathValue("id"))
+	old, err := u.writes.RevokeAPIKey(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
-	}
-	if u.auth != nil {
-		u.auth.Forget(old.Hash)
 	}
 	return redirect(w, r, "/settings/keys?revoked="+old.Prefix)
 }

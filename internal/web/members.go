@@ -50,7 +50,7 @@ func (u *UI) inviteMember(w http.ResponseWriter, r *http.Request, s *signedIn) e
 		problems = append(problems, catalog.FieldError{Field: "role", Message: "Role must be owner, admin, member or viewer."})
 	}
 	if len(problems) == 0 {
-		_, err := u.store.AddMember(r.Context(), email, role)
+		_, err := u.writes.AddMember(r.Context(), email, role)
 		switch ce := asCatalogError(err); {
 		case err == nil:
 			return redirect(w, r, "/settings/members?done=invited")
@@ -68,12 +68,9 @@ func (u *UI) changeMemberRole(w http.ResponseWriter, r *http.Request, s *signedI
 	if !role.Valid() {
 		return catalog.Invalid([]catalog.FieldError{{Field: "role", Message: "Role must be owner, admin, member or viewer."}})
 	}
-	m, err := u.store.UpdateMemberRole(r.Context(), r.PathValue("id"), role)
+	_, err := u.writes.UpdateMemberRole(r.Context(), r.PathValue("id"), role)
 	if err != nil {
 		return err
-	}
-	if u.auth != nil {
-		u.auth.ForgetOrg(m.OrgID)
 	}
 	return redirect(w, r, "/settings/members?done=changed")
 }
@@ -81,11 +78,8 @@ func (u *UI) changeMemberRole(w http.ResponseWriter, r *http.Request, s *signedI
 // removeMember removes a member. Their sessions acting in this
 // organization end at their next request (session.go checks membership).
 func (u *UI) removeMember(w http.ResponseWriter, r *http.Request, s *signedIn) error {
-	if err := u.store.RemoveMember(r.Context(), r.PathValue("id")); err != nil {
+	if err := u.writes.RemoveMember(r.Context(), r.PathValue("id")); err != nil {
 		return err
-	}
-	if u.auth != nil {
-		u.auth.ForgetOrg(s.p.OrgID)
 	}
 	return redirect(w, r, "/settings/members?done=removed")
 }

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/dataxpipe/catalog/internal/api"
 	"github.com/dataxpipe/catalog/internal/catalog"
 	"github.com/dataxpipe/catalog/internal/spec"
 )
@@ -174,7 +173,9 @@ func (u *UI) lineage(w http.ResponseWriter, r *http.Request, s *signedIn) error 
 		return err
 	}
 	data.G = g
-	data.SVGURL = "/lineage/" + url.PathEscape(lq.Root) + "/graph.svg?" + url.Values{"direction": {string(lq.Direction)}, "depth": {strconv.Itoa(lq.Depth)}}.Encode()
+	if u.draw != nil {
+		data.SVGURL = "/lineage/" + url.PathEscape(lq.Root) + "/graph.svg?" + url.Values{"direction": {string(lq.Direction)}, "depth": {strconv.Itoa(lq.Depth)}}.Encode()
+	}
 	u.render(w, r, s, http.StatusOK, "lineage", "Lineage of "+lq.Root, "pipelines", data)
 	return nil
 }
@@ -190,7 +191,10 @@ func (u *UI) lineageSVG(w http.ResponseWriter, r *http.Request, _ *signedIn) err
 	if err != nil {
 		return err
 	}
-	svg, err := api.LineageSVG(r.Context(), g)
+	if u.draw == nil {
+		return catalog.Errorf(catalog.ENOTFOUND, "Drawing lineage is not available on this server; the page lists the walk as tables.")
+	}
+	svg, err := u.draw(r.Context(), g)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -40,11 +39,11 @@ type Billing interface {
 
 // Options configure the UI.
 type Options struct {
-	// API serves every path the JSON API owns (see apiOwned).
-	API    http.Handler
-	Store  Store
-	Auth   *auth.Authenticator // evicts cached keys and people after changes here; may be nil
-	Config config.Config       // AppURL, OIDC settings, platform admins, development mode
+	Store Store
+	// Auth, when set, watches the writes that change what a credential may
+	// do (auth.Watch), so cached keys and people see them at once.
+	Auth   *auth.Authenticator
+	Config config.Config // AppURL, OIDC settings, platform admins, development mode
 	// Billing is nil when Stripe is not configured.
 	Billing Billing
 	Logger  *slog.Logger
@@ -52,6 +51,10 @@ type Options struct {
 	// admin, member or viewer. It is honoured only when Config is in
 	// development mode, so production never has it.
 	Scaffold bool
+	// DrawLineage draws a lineage walk as SVG: the API's own renderer
+	// (api.LineageSVG), handed in so the UI does not depend on the API. Nil
+	// shows the walk as tables only.
+	DrawLineage func(ctx context.Context, g *catalog.LineageGraph) ([]byte, error)
 	// HTTPClient reaches the OIDC issuer (nil: a client with a 15 s timeout).
 	HTTPClient *http.Client
 	Now        func() time.Time
@@ -64,16 +67,18 @@ const (
 	AbsoluteLifetime = 7 * 24 * time.Hour
 )
 
-// UI serves the pages and hands API paths to the API.
+// UI serves the pages. internal/api mounts it for every path outside its
+// own (api.Options.UI), so the API's request ids, recovery, access log and
+// metrics cover the pages too.
 type UI struct {
 	store    Store
-	api      http.Handler
-	auth     *auth.Authenticator
+	writes   auth.CredentialWrites // the store, watched by the authenticator
 	cfg      config.Config
 	billing  Billing
 	logger   *slog.Logger
 	scaffold bool
 	client   *http.Client
+	draw     func(ctx context.Context, g *catalog.LineageGraph) ([]byte, error)
 	now      func() time.Time
 	pages    []page
 	handler  http.Handler
@@ -82,11 +87,10 @@ type UI struct {
 	oidc   *oidcClient // discovered on first use
 }
 
-// New builds the UI handler. Mount it for every path: it passes the API's
-// own paths to o.API.
+// New builds the UI handler, for api.Options.UI.
 func New(o Options) *UI {
-	u := &UI{store: o.Store, api: o.API, auth: o.Auth, cfg: o.Config, billing: o.Billing, logger: o.Logger,
-		scaffold: o.Scaffold && o.Config.Development(), client: o.HTTPClient, now: o.Now}
+	u := &UI{store: o.Store, writes: o.Store, cfg: o.Config, billing: o.Billing, logger: o.Logger,
+		scaffold: o.Scaffold && o.Config.Development(), client: o.HTTPClient, draw: o.DrawLineage, now: o.Now}
 	if u.logger == nil {
 		u.logger = slog.New(slog.DiscardHandler)
 	}
@@ -96,8 +100,8 @@ func New(o Options) *UI {
 	if u.client == nil {
 		u.client = &http.Client{Timeout: 15 * time.Second} // the issuer must not hold a sign-in forever
 	}
-	if u.api == nil {
-		u.api = http.NotFoundHandler()
+	if o.Auth != nil {
+		u.writes = o.Auth.Watch(o.Store)
 	}
 	u.pages = u.routes()
 	mux := http.NewServeMux()
@@ -109,28 +113,12 @@ func New(o Options) *UI {
 		u.logger.Warn("DATAXPIPE_APP_URL is not an origin; cross-origin checks use Host only", "app_url", u.cfg.AppURL, "err", err)
 	}
 	csrf.SetDenyHandler(http.HandlerFunc(u.csrfRefused))
-	u.handler = u.withAccessLog(withSecurityHeaders(csrf.Handler(mux)))
+	u.handler = withSecurityHeaders(csrf.Handler(mux))
 	return u
 }
 
-// ServeHTTP sends API paths to the API and everything else to the pages.
-func (u *UI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if apiOwned(r.URL.Path) {
-		u.api.ServeHTTP(w, r)
-		return
-	}
-	u.handler.ServeHTTP(w, r)
-}
-
-// apiOwned lists the paths of internal/api's route table, which keep their
-// problem+json answers (a JSON 404 for an unknown /api path, not a page).
-func apiOwned(path string) bool {
-	switch path {
-	case "/healthz", "/readyz", "/metrics":
-		return true
-	}
-	return strings.HasPrefix(path, "/api/") || path == "/api" || strings.HasPrefix(path, "/webhooks/")
-}
+// ServeHTTP serves one page.
+func (u *UI) ServeHTTP(w http.ResponseWriter, r *http.Request) { u.handler.ServeHTTP(w, r) }
 
 // withSecurityHeaders sets the headers every page carries. The policy
 // allows scripts and styles only from our own origin (no inline script, so
@@ -153,23 +141,4 @@ func withSecurityHeaders(next http.Handler) http.Handler {
 func (u *UI) csrfRefused(w http.ResponseWriter, r *http.Request) {
 	u.renderError(w, r, nil, http.StatusForbidden, "Request refused",
 		"This form was sent from another site, so it was not carried out. Go back to the page and send it again.")
-}
-
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusRecorder) WriteHeader(code int) { s.status = code; s.ResponseWriter.WriteHeader(code) }
-
-// withAccessLog logs one line per page request, as the API does for its
-// own; never headers or cookies (they carry the session).
-func (u *UI) withAccessLog(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(rec, r)
-		u.logger.InfoContext(r.Context(), "page", "method", r.Method, "path", r.URL.Path, "status", rec.status,
-			"duration_ms", time.Since(start).Milliseconds())
-	})
 }
