@@ -203,7 +203,7 @@ func TestBrowser_EndToEnd(t *testing.T) {
 	// 4. Filter by tag (a chip), then by owner.
 	run("list", chromedp.Navigate(e.srv.URL+"/pipelines"), chromedp.WaitVisible(`tbody`, chromedp.ByQuery))
 	shots.shoot(ctx, "pipelines")
-	run("tag chip", chromedp.Click(`//a[contains(@class,"chip") and normalize-space(.)="pii"]`), chromedp.WaitVisible(`.chip[aria-pressed="true"]`, chromedp.ByQuery))
+	run("tag chip", chromedp.Click(`//a[contains(@class,"chip") and normalize-space(.)="pii"]`), chromedp.WaitVisible(`.chip[data-active="true"]`, chromedp.ByQuery))
 	if n := count(`document.querySelectorAll('tbody td.name').length`); n != 2 || !strings.Contains(location(), "tag=pii") {
 		t.Fatalf("tag=pii shows %d rows at %s", n, location())
 	}

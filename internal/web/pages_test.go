@@ -67,7 +67,7 @@ func TestPipelinesPage_FiltersByTagsAndOwnerFromTheQuery(t *testing.T) {
 	}
 	// A chip toggles its tag and keeps the other filters.
 	p = b.get("/pipelines?tag=pii&q=sync")
-	href, _ := p.Find(`.chips a.chip[aria-pressed="false"]`).First().Attr("href")
+	href, _ := p.Find(`.chips a.chip[data-active="false"]`).First().Attr("href")
 	if u, _ := url.Parse(href); u.Query().Get("q") != "sync" || strings.Join(u.Query()["tag"], ",") != "pii,tier-1" {
 		t.Fatalf("inactive chip links to %q", href)
 	}
