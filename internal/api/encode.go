@@ -61,6 +61,9 @@ func decode[T any](r *http.Request) (T, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		body = []byte("{}")
 	}
+	if err := storableJSON(body); err != nil {
+		return v, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&v); err != nil {
@@ -70,6 +73,19 @@ func decode[T any](r *http.Request) (T, error) {
 		return v, catalog.Errorf(catalog.EMALFORMED, "The body has data after the JSON value; send one JSON object.")
 	}
 	return v, nil
+}
+
+// storableJSON refuses a JSON body holding a string that cannot be stored
+// (see jsonTextProblems), naming each one. A body that is not JSON passes:
+// the decoder explains its syntax error.
+func storableJSON(body []byte) error {
+	if !json.Valid(body) {
+		return nil
+	}
+	if problems := jsonTextProblems(body); len(problems) > 0 {
+		return catalog.Invalid(problems)
+	}
+	return nil
 }
 
 func decodeError(err error) error {

@@ -39,9 +39,17 @@ type problem struct {
 	UpgradeURL             string               `json:"upgrade_url,omitempty"`
 }
 
-// writeError answers with err as problem+json. Errors that are not
+// retryAfterUnavailable is the Retry-After of a 503 unavailable: long
+// enough for a database restart or failover to finish, short enough that
+// clients come back soon after.
+const retryAfterUnavailable = "5"
+
+// writeError answers with err as problem+json. Storage errors go through
+// the store's classification first (a value it cannot store is 422, an
+// unreachable database 503 with Retry-After); errors that are still not
 // *catalog.Error are logged with the request id and shown as a bare 500.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	err = s.classify(err)
 	if r.Context().Err() != nil && !errors.As(err, new(*catalog.Error)) {
 		return // the client went away; nobody reads this answer
 	}
@@ -50,9 +58,18 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	if code == catalog.EINTERNAL {
+	switch code {
+	case catalog.EINTERNAL:
 		s.logger.ErrorContext(r.Context(), "internal error", "request_id", requestIDFrom(r.Context()),
 			"method", r.Method, "path", r.URL.Path, "err", err)
+	case catalog.EUNAVAILABLE:
+		if w.Header().Get("Retry-After") == "" {
+			w.Header().Set("Retry-After", retryAfterUnavailable)
+		}
+		if _, plain := err.(*catalog.Error); !plain { // a driver error behind it: worth a log line
+			s.logger.WarnContext(r.Context(), "dependency unavailable", "request_id", requestIDFrom(r.Context()),
+				"method", r.Method, "path", r.URL.Path, "err", err)
+		}
 	}
 	p := problem{Type: "https://docs.dataxpipe.com/errors/" + code, Title: title(code), Status: status, Code: code,
 		Detail: catalog.ErrorMessage(err), RequestID: requestIDFrom(r.Context())}
@@ -64,6 +81,14 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		}
 	}
 	writeJSON(w, status, "application/problem+json", p)
+}
+
+// classify is the store's classification of err (nil stays nil).
+func (s *Server) classify(err error) error {
+	if err == nil || s.store == nil {
+		return err
+	}
+	return s.store.ClassifyError(err)
 }
 
 // title is the code as a short phrase: "plan_limit_exceeded" → "Plan limit exceeded".

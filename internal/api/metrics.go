@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -11,29 +12,50 @@ import (
 )
 
 // httpMetrics counts requests by route pattern (never by raw path, which
-// would make one series per pipeline name) and status.
+// would make one series per pipeline name) and status. Several servers (one
+// per dedicated tenant store) share one registry: the first registers the
+// vectors, the others find them registered and use them too, each curried
+// with its own store label, so every server's requests are counted.
 type httpMetrics struct {
 	requests *prometheus.CounterVec
-	duration *prometheus.HistogramVec
+	duration prometheus.ObserverVec
 	handler  http.Handler
 }
 
-func newHTTPMetrics(reg *prometheus.Registry) *httpMetrics {
-	m := &httpMetrics{
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "dataxpipe_http_requests_total",
-			Help: "HTTP requests by route and status."}, []string{"method", "route", "status"}),
-		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "dataxpipe_http_request_duration_seconds",
-			Help: "HTTP request latency by route.", Buckets: prometheus.DefBuckets}, []string{"method", "route"}),
-		handler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
+func newHTTPMetrics(reg *prometheus.Registry, store string) *httpMetrics {
+	if store == "" {
+		store = "shared"
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.duration, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
-		if err := reg.Register(c); err != nil {
-			if _, dup := err.(prometheus.AlreadyRegisteredError); !dup {
-				panic(err)
-			}
+	requests := register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{Name: "dataxpipe_http_requests_total",
+		Help: "HTTP requests by store, route and status."}, []string{"store", "method", "route", "status"}))
+	duration := register(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "dataxpipe_http_request_duration_seconds",
+		Help: "HTTP request latency by store and route.", Buckets: prometheus.DefBuckets}, []string{"store", "method", "route"}))
+	register[prometheus.Collector](reg, collectors.NewGoCollector())
+	register[prometheus.Collector](reg, collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	byStore := prometheus.Labels{"store": store}
+	return &httpMetrics{
+		requests: requests.MustCurryWith(byStore),
+		duration: duration.MustCurryWith(byStore),
+		handler:  promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
+	}
+}
+
+// register adds c to reg, or returns the equal collector registered before
+// (by another server on the same registry).
+func register[C prometheus.Collector](reg *prometheus.Registry, c C) C {
+	err := reg.Register(c)
+	var dup prometheus.AlreadyRegisteredError
+	switch {
+	case err == nil:
+		return c
+	case errors.As(err, &dup):
+		if existing, ok := dup.ExistingCollector.(C); ok {
+			return existing
 		}
+		return c
+	default:
+		panic(err) // a name clash with different labels: a programming error
 	}
-	return m
 }
 
 func (m *httpMetrics) observe(r *http.Request, status int, took time.Duration) {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
 )
@@ -59,5 +61,21 @@ func (s *Server) withAccessLog(next http.Handler) http.Handler {
 		s.httpMetrics.observe(r, rec.status, time.Since(start))
 		s.logger.InfoContext(r.Context(), "request", "request_id", requestIDFrom(r.Context()), "method", r.Method,
 			"path", r.URL.Path, "status", rec.status, "duration_ms", time.Since(start).Milliseconds())
+	})
+}
+
+// withStorablePath answers 404 for a path that is not valid UTF-8 or holds a
+// NUL (%FF, %00): such a path names nothing that can be stored, so no
+// object has it. Answering here keeps the bytes from reaching a query,
+// where Postgres would refuse them and SQLite would not, so both engines
+// give the same answer.
+func (s *Server) withStorablePath(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !utf8.ValidString(r.URL.Path) || strings.IndexByte(r.URL.Path, 0) >= 0 {
+			s.writeError(w, r, catalog.Errorf(catalog.ENOTFOUND,
+				"Nothing is at %s: the path is not valid UTF-8 text (or holds a NUL), so it names no object.", r.URL.EscapedPath()))
+			return
+		}
+		next.ServeHTTP(w, r)
 	})
 }

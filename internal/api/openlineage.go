@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
-	"github.com/dataxpipe/catalog/internal/openlineage"
 )
 
 // openLineageStore is what the OpenLineage handlers need of the store.
@@ -43,9 +42,9 @@ func (s *Server) postLineage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ev, err := openlineage.Parse(body)
+	ev, err := parseEvent(body) // text_checks.go
 	if err != nil {
-		return parseError(err)
+		return err
 	}
 	res, err := s.store.IngestOpenLineage(r.Context(), lineageEvent(ev), checkSeverities) // convert.go
 	if err != nil {

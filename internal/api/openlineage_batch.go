@@ -86,10 +86,10 @@ func (s *Server) postLineageBatch(w http.ResponseWriter, r *http.Request) error 
 
 // ingestOne parses and applies one event of a batch.
 func (s *Server) ingestOne(r *http.Request, raw []byte) error {
-	ev, err := openlineage.Parse(raw)
+	ev, err := parseEvent(raw) // text_checks.go
 	if err != nil {
-		return parseError(err)
+		return err
 	}
 	_, err = s.store.IngestOpenLineage(r.Context(), lineageEvent(ev), checkSeverities)
-	return err
+	return s.classify(err)
 }

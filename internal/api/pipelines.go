@@ -21,10 +21,16 @@ func (s *Server) registerPipeline(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	if err := storableJSON(body); err != nil { // JSON; YAML is checked once decoded, below
+		return err
+	}
 	p, problems, err := spec.Decode(ct, body)
 	if errors.Is(err, spec.ErrMalformed) {
 		return catalog.Errorf(catalog.EMALFORMED, "%s", sentence(err.Error()))
 	} else if err != nil {
+		return err
+	}
+	if err := storablePipeline(p); err != nil {
 		return err
 	}
 	if problems = append(problems, p.Validate()...); len(problems) > 0 {

@@ -21,15 +21,31 @@ type queryReader struct {
 	known  []string
 }
 
+// str is the parameter's value; one that cannot be stored (invalid UTF-8,
+// NUL) is a problem and reads as "".
 func (q *queryReader) str(name string) string {
 	q.allow(name)
-	return q.r.URL.Query().Get(name)
+	v := q.r.URL.Query().Get(name)
+	if msg := catalog.TextProblem(v); msg != "" {
+		q.fail(name, name+" "+msg+".")
+		return ""
+	}
+	return v
 }
 
-// strs reads a parameter that may repeat (?tag=a&tag=b).
+// strs reads a parameter that may repeat (?tag=a&tag=b), each value
+// checked as str does.
 func (q *queryReader) strs(name string) []string {
 	q.allow(name)
-	return q.r.URL.Query()[name]
+	var out []string
+	for _, v := range q.r.URL.Query()[name] {
+		if msg := catalog.TextProblem(v); msg != "" {
+			q.fail(name, name+" "+msg+".")
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 // allow declares parameters the handler reads by other means.

@@ -28,6 +28,10 @@ type Store interface {
 	// Ping checks the database answers; Pending lists unapplied migrations.
 	Ping(ctx context.Context) error
 	Pending(ctx context.Context) ([]string, error)
+	// ClassifyError turns a driver error a client can act on into a
+	// *catalog.Error (a value it cannot store: EINVALID; the database
+	// unreachable: EUNAVAILABLE) and returns any other error unchanged.
+	ClassifyError(err error) error
 }
 
 // Options configure a Server.
@@ -40,7 +44,10 @@ type Options struct {
 	RateLimit *RateLimit
 	// Metrics is the Prometheus registry served at /metrics (nil: a new one).
 	Metrics *prometheus.Registry
-	Now     func() time.Time // nil: time.Now
+	// StoreName labels this server's series on a registry that several
+	// servers share (one per dedicated tenant store); "" is "shared".
+	StoreName string
+	Now       func() time.Time // nil: time.Now
 	// UI serves every path that is neither a route of routeTable nor under
 	// apiSpaces: the product UI's pages, with their own route table in
 	// their own package. nil: such paths are problem+json 404s.
@@ -67,7 +74,7 @@ func NewServer(o Options) *Server {
 	if o.Metrics == nil {
 		o.Metrics = prometheus.NewRegistry()
 	}
-	s.httpMetrics = newHTTPMetrics(o.Metrics)
+	s.httpMetrics = newHTTPMetrics(o.Metrics, o.StoreName)
 	if s.auth != nil { // one invalidation point for cached credentials (credentials.go)
 		s.store = watchStore(s.store, s.auth)
 		if s.billing != nil {
@@ -83,7 +90,9 @@ func NewServer(o Options) *Server {
 	s.routes = s.routeTable()
 	mux := http.NewServeMux()
 	s.mount(mux)
-	s.handler = s.withRequestID(s.withRecover(s.withAccessLog(mux)))
+	// Recovery sits inside the access log and the metrics, so that a
+	// panicking request is logged and counted as the 500 it answers.
+	s.handler = s.withRequestID(s.withAccessLog(s.withRecover(s.withStorablePath(mux))))
 	return s
 }
 

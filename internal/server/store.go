@@ -45,7 +45,7 @@ func (w *wiring) openStoreAPI(ctx context.Context, name, dsn string, shared bool
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", name, err)
 	}
-	opts := api.Options{Store: db, Logger: w.logger.With("store", name), RateLimit: w.rateLimit, Metrics: w.metrics}
+	opts := api.Options{Store: db, Logger: w.logger.With("store", name), RateLimit: w.rateLimit, Metrics: w.metrics, StoreName: name}
 	authn := auth.NewAuthenticator(db, opts.Logger)
 	opts.Auth = authn
 	if shared {
