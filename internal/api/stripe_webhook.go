@@ -21,6 +21,9 @@ func (s *Server) stripeWebhook(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := storableJSON(body); err != nil { // as everywhere: Postgres could not store it, SQLite could
+		return err
+	}
 	// No credential here, but the audit row of a plan change still records
 	// where the delivery came from.
 	ctx := catalog.NewContextWithPrincipal(r.Context(), &catalog.Principal{IP: clientIP(r), RequestID: requestIDFrom(r.Context())})
