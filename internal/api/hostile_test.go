@@ -91,14 +91,21 @@ var hostileRoutes = map[string]hostileCase{
 	"POST /api/v1/organizations/": {as: "person",
 		body: func(f *hostileFixture) string { return fmt.Sprintf(`{"slug":"signup-%d","name":"Signup"}`, f.next()) }},
 	"POST /api/v1/admin/organizations/": {as: "platform",
-		body: func(f *hostileFixture) string { return fmt.Sprintf(`{"slug":"new-%d","name":"New","plan":"free"}`, f.next()) }},
+		body: func(f *hostileFixture) string {
+			return fmt.Sprintf(`{"slug":"new-%d","name":"New","plan":"free"}`, f.next())
+		}},
 	"PATCH /api/v1/admin/organizations/{slug}": {as: "platform",
 		path: func(f *hostileFixture) string { return "/api/v1/admin/organizations/" + f.slug },
 		body: func(*hostileFixture) string { return `{"name":"Renamed","plan":"business"}` }},
 	"POST /api/v1/api-keys/": {as: "admin",
-		body: func(*hostileFixture) string { return `{"name":"ci","role":"member","expires_at":"2030-01-01T00:00:00Z"}` }},
+		body: func(*hostileFixture) string {
+			return `{"name":"ci","role":"member","expires_at":"2030-01-01T00:00:00Z"}`
+		}},
 	"DELETE /api/v1/api-keys/{id}": {as: "admin",
-		path: func(f *hostileFixture) string { _, id := f.e.newKey(f.admin, "viewer"); return "/api/v1/api-keys/" + id }},
+		path: func(f *hostileFixture) string {
+			_, id := f.e.newKey(f.admin, "viewer")
+			return "/api/v1/api-keys/" + id
+		}},
 	"POST /api/v1/api-keys/{id}/rotate": {as: "admin",
 		path: func(f *hostileFixture) string {
 			_, id := f.e.newKey(f.admin, "viewer")
@@ -106,8 +113,10 @@ var hostileRoutes = map[string]hostileCase{
 		},
 		body: func(*hostileFixture) string { return `{"grace_period_seconds":60}` }},
 	"POST /api/v1/members/": {as: "admin",
-		body: func(f *hostileFixture) string { return fmt.Sprintf(`{"email":"m%d@example.com","role":"viewer"}`, f.next()) }},
-	"PATCH /api/v1/members/{id}": {as: "admin", path: freshMember, body: func(*hostileFixture) string { return `{"role":"member"}` }},
+		body: func(f *hostileFixture) string {
+			return fmt.Sprintf(`{"email":"m%d@example.com","role":"viewer"}`, f.next())
+		}},
+	"PATCH /api/v1/members/{id}":  {as: "admin", path: freshMember, body: func(*hostileFixture) string { return `{"role":"member"}` }},
 	"DELETE /api/v1/members/{id}": {as: "admin", path: freshMember},
 	"POST /api/v1/pipelines/": {as: "member",
 		body: func(f *hostileFixture) string { return pipelineJSON(fmt.Sprintf("p_%d", f.next()), "1") }},
@@ -145,7 +154,7 @@ var hostileRoutes = map[string]hostileCase{
 			return `{"type":"postgres","description":"orders","config":{"host":"db2","database":"shop"}}`
 		}},
 	"DELETE /api/v1/connections/{id}": {as: "member", path: freshConnection},
-	"POST /api/v1/lineage": {as: "member", body: olRunEvent},
+	"POST /api/v1/lineage":            {as: "member", body: olRunEvent},
 	"POST /api/v1/lineage/batch": {as: "member",
 		body: func(f *hostileFixture) string { return "[" + olRunEvent(f) + "," + olRunEvent(f) + "]" }},
 	"POST /api/v1/billing/checkout": {as: "admin", body: func(*hostileFixture) string { return `{"plan":"team"}` }},
