@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -161,3 +162,42 @@ func TestRateLimit_RedisDownKeepsServing(t *testing.T) {
 type quietRedis struct{}
 
 func (quietRedis) Printf(context.Context, string, ...any) {}
+
+// TestRateLimit_PersonWithoutOrgHasOwnBudget: behind Redis a person who
+// has no organization yet (before signup) spends a budget of their own,
+// the free plan's, and a 429 names it; signup works.
+func TestRateLimit_PersonWithoutOrgHasOwnBudget(t *testing.T) {
+	client := redisClient(t, "127.0.0.1:6379")
+	e := limitedEnv(t, sqlstoretest.Open(t, sqlstore.SQLite), func(func() time.Time) ratelimit.Limiter { return ratelimit.NewRedis(client) })
+	e.clock = &clock{t: time.Now()} // Redis keys expire by real time
+	e.db.Now, e.auth.Now = time.Now, time.Now
+	e.enablePeople()
+	run := fmt.Sprint(time.Now().UnixNano()) // fresh limiter keys on a shared Redis
+	newcomer := e.token("newcomer-"+run, "newcomer-"+run+"@example.com")
+	res := e.asPerson("POST", "/api/v1/organizations/", newcomer, "", `{"slug":"s-`+run+`","name":"Signup"}`)
+	if res.Code != 201 || res.Header().Get("RateLimit-Limit") != "100" {
+		t.Fatalf("signup: %d (RateLimit-Limit %q): %s", res.Code, res.Header().Get("RateLimit-Limit"), res.Body.String())
+	}
+	browser := e.token("browser-"+run, "browser-"+run+"@example.com")
+	for i := 0; i < 100; i++ {
+		e.asPerson("GET", "/api/v1/organizations/me", browser, "", "").expect(404) // no organization yet
+	}
+	m := e.asPerson("GET", "/api/v1/organizations/me", browser, "", "").expect(429).json()
+	if msg := m["detail"].(string); !strings.HasPrefix(msg, "Your personal budget of 100 requests per minute is spent") {
+		t.Fatalf("429 detail %q; want it to name the personal budget", msg)
+	}
+	// Someone else is not affected.
+	other := e.token("other-"+run, "other-"+run+"@example.com")
+	e.asPerson("GET", "/api/v1/organizations/me", other, "", "").expect(404)
+}
+
+func TestRateLimit_AnonymousMessageNamesIPBudget(t *testing.T) {
+	e := limitedEnv(t, sqlstoretest.Open(t, sqlstore.SQLite), memoryLimiter)
+	for i := 0; i < 60; i++ {
+		e.do("GET", "/api/v1/pipelines/", "", "").expect(401)
+	}
+	m := e.do("GET", "/api/v1/pipelines/", "", "").expect(429).json()
+	if msg := m["detail"].(string); !strings.HasPrefix(msg, "This IP address's budget for unauthenticated requests of 60 requests per minute") {
+		t.Fatalf("429 detail %q; want it to name the IP budget", msg)
+	}
+}
