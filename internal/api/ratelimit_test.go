@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"log/slog"
 	"fmt"
 	"os"
 	"strconv"
@@ -163,12 +164,15 @@ type quietRedis struct{}
 
 func (quietRedis) Printf(context.Context, string, ...any) {}
 
-// TestRateLimit_PersonWithoutOrgHasOwnBudget: behind Redis a person who
-// has no organization yet (before signup) spends a budget of their own,
-// the free plan's, and a 429 names it; signup works.
+// TestRateLimit_PersonWithoutOrgHasOwnBudget: behind Redis (with the local
+// fallback, as dxp serve wires it) a person who has no organization yet
+// (before signup) spends a budget of their own, the free plan's, and a 429
+// names it; signup works.
 func TestRateLimit_PersonWithoutOrgHasOwnBudget(t *testing.T) {
 	client := redisClient(t, "127.0.0.1:6379")
-	e := limitedEnv(t, sqlstoretest.Open(t, sqlstore.SQLite), func(func() time.Time) ratelimit.Limiter { return ratelimit.NewRedis(client) })
+	e := limitedEnv(t, sqlstoretest.Open(t, sqlstore.SQLite), func(func() time.Time) ratelimit.Limiter {
+		return ratelimit.NewFailover(ratelimit.NewRedis(client), ratelimit.NewMemory(nil), 2, time.Second, slog.New(slog.DiscardHandler), nil)
+	})
 	e.clock = &clock{t: time.Now()} // Redis keys expire by real time
 	e.db.Now, e.auth.Now = time.Now, time.Now
 	e.enablePeople()
