@@ -38,7 +38,14 @@ var hostileValues = []struct {
 	{"rtl", `"\u202eabc\u202c مرحبا"`, false},
 	{"combining", `"e\u0301\u0308\u0327"`, false},
 	{"surrogate-pair", `"\ud83d\ude00"`, false},
+	// The valid value with 10 KB more: passes format checks that only look
+	// at its start or shape (an email, an URL), so only a length rule stops it.
+	{"valid-then-10KB", suffixed, false},
 }
+
+// suffixed in hostileValues stands for the leaf's own value followed by 10
+// KB of incompressible letters.
+const suffixed = "<suffix>"
 
 // incompressible is n bytes of letters from a fixed pseudo-random sequence.
 func incompressible(n int) string {
@@ -304,7 +311,13 @@ func runHostile(t *testing.T, db *sqlstore.DB) map[string]string {
 				if hc.path != nil {
 					path = hc.path(f)
 				}
-				body := replaceLeaf(t, hc.body(f), field, v.literal)
+				template := hc.body(f)
+				literal := v.literal
+				if literal == suffixed {
+					b, _ := json.Marshal(leafValue(t, template, field) + incompressible(10<<10))
+					literal = string(b)
+				}
+				body := replaceLeaf(t, template, field, literal)
 				send(hostileRequest{route: key, variant: v.name, field: apiField(field), unstorable: v.unstorable}, path, body)
 			}
 		}
@@ -395,7 +408,7 @@ func truncate(s string) string {
 type leaf []any
 
 // stringLeaves lists the path of every string value of doc (not keys).
-func stringLeaves(t *testing.T, doc string) []leaf {
+func stringLeaves(t testing.TB, doc string) []leaf {
 	var v any
 	if err := json.Unmarshal([]byte(doc), &v); err != nil {
 		t.Fatalf("template is not JSON: %v\n%s", err, doc)
@@ -425,10 +438,27 @@ func stringLeaves(t *testing.T, doc string) []leaf {
 	return out
 }
 
+// leafValue is the string at the leaf of doc.
+func leafValue(t testing.TB, doc string, at leaf) string {
+	var v any
+	if err := json.Unmarshal([]byte(doc), &v); err != nil {
+		t.Fatal(err)
+	}
+	for _, seg := range at {
+		switch k := seg.(type) {
+		case string:
+			v = v.(map[string]any)[k]
+		case int:
+			v = v.([]any)[k]
+		}
+	}
+	return v.(string)
+}
+
 // replaceLeaf puts literal (raw JSON) at the leaf of doc. A placeholder is
 // set through encoding/json and then swapped for the raw bytes, which
 // encoding/json would not write.
-func replaceLeaf(t *testing.T, doc string, at leaf, literal string) string {
+func replaceLeaf(t testing.TB, doc string, at leaf, literal string) string {
 	var v any
 	if err := json.Unmarshal([]byte(doc), &v); err != nil {
 		t.Fatal(err)
