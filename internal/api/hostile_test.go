@@ -251,6 +251,14 @@ func runHostile(t *testing.T, db *sqlstore.DB) map[string]string {
 	f := &hostileFixture{e: e, admin: admin, member: member, slug: slug}
 
 	got := map[string]string{}
+	person := e.token("hostile-header", "hostile-header@example.com")
+	for _, v := range []string{"a\x00b", "\xff", "\xed\xa0\x80", incompressible(10 << 10)} {
+		res := e.asPerson("GET", "/api/v1/organizations/me", person, v, "")
+		got["X-DXP-Organization "+fmt.Sprintf("%.20q", v)] = outcome(res)
+		if res.Code >= 500 {
+			t.Errorf("X-DXP-Organization %.20q: %d %s", v, res.Code, truncate(res.Body.String()))
+		}
+	}
 	for _, rt := range e.srv.Routes() {
 		if rt.Method == "GET" {
 			// Query parameters of reads reach queries too.

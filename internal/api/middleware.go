@@ -66,7 +66,7 @@ func (s *Server) withAccessLog(next http.Handler) http.Handler {
 
 // withStorablePath answers 404 for a path that is not valid UTF-8 or holds a
 // NUL (%FF, %00): such a path names nothing that can be stored, so no
-// object has it. Answering here keeps the bytes from reaching a query,
+// object has it; and 422 for such an X-DXP-Organization header. Answering here keeps the bytes from reaching a query,
 // where Postgres would refuse them and SQLite would not, so both engines
 // give the same answer.
 func (s *Server) withStorablePath(next http.Handler) http.Handler {
@@ -74,6 +74,11 @@ func (s *Server) withStorablePath(next http.Handler) http.Handler {
 		if !utf8.ValidString(r.URL.Path) || strings.IndexByte(r.URL.Path, 0) >= 0 {
 			s.writeError(w, r, catalog.Errorf(catalog.ENOTFOUND,
 				"Nothing is at %s: the path is not valid UTF-8 text (or holds a NUL), so it names no object.", r.URL.EscapedPath()))
+			return
+		}
+		// The one header whose value is looked up in the database.
+		if problems := catalog.CheckText(nil, "X-DXP-Organization", r.Header.Get("X-DXP-Organization"), 0); len(problems) > 0 {
+			s.writeError(w, r, catalog.Invalid(problems))
 			return
 		}
 		next.ServeHTTP(w, r)
