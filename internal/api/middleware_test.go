@@ -26,7 +26,7 @@ func TestMiddleware_PanicIsLoggedAndCounted(t *testing.T) {
 	e := sqliteEnv(t)
 	reg := prometheus.NewRegistry()
 	e.srv = api.NewServer(api.Options{Store: panickingStore{e.db}, Auth: e.auth, Now: e.clock.Now, Metrics: reg,
-		Logger: slog.New(slog.NewTextHandler(&lockedWriter{w: e.logs}, nil))})
+		Logger: slog.New(slog.NewTextHandler(e.logs, nil))})
 	res := e.do("GET", "/api/v1/audit-events/", "admin-key", "").expect(500)
 	if body := res.Body.String(); strings.Contains(body, "injected") || strings.Contains(body, "goroutine") {
 		t.Fatalf("the 500 shows the panic: %s", body)

@@ -173,7 +173,7 @@ func TestRateLimit_PersonWithoutOrgHasOwnBudget(t *testing.T) {
 	e := limitedEnv(t, sqlstoretest.Open(t, sqlstore.SQLite), func(func() time.Time) ratelimit.Limiter {
 		return ratelimit.NewFailover(ratelimit.NewRedis(client), ratelimit.NewMemory(nil), 2, time.Second, slog.New(slog.DiscardHandler), nil)
 	})
-	e.clock = &clock{t: time.Now()} // Redis keys expire by real time
+	e.clock = testrig.NewClock(time.Now()) // Redis keys expire by real time
 	e.db.Now, e.auth.Now = time.Now, time.Now
 	e.enablePeople()
 	run := fmt.Sprint(time.Now().UnixNano()) // fresh limiter keys on a shared Redis
