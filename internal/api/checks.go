@@ -43,7 +43,7 @@ func (c checkResultRequest) report(prefix string, times *timeFields) catalog.Che
 // postCheckResults records one result (answered as the result) or a batch
 // (answered as {"results": [...]}), all or nothing.
 func (s *Server) postCheckResults(w http.ResponseWriter, r *http.Request) error {
-	req, err := decode[checkResultsRequest](r)
+	req, problems, err := decodeAll[checkResultsRequest](r)
 	if err != nil {
 		return err
 	}
@@ -51,7 +51,7 @@ func (s *Server) postCheckResults(w http.ResponseWriter, r *http.Request) error 
 	var reports []catalog.CheckReport
 	if req.Results != nil {
 		if !req.checkResultRequest.empty() {
-			return catalog.Invalid([]catalog.FieldError{{Field: "results", Message: "Send one result or a results array, not both."}})
+			return catalog.Invalid(append(problems, catalog.FieldError{Field: "results", Message: "Send one result or a results array, not both."}))
 		}
 		for i, item := range *req.Results {
 			reports = append(reports, item.report(fmt.Sprintf("results[%d].", i), &times))
@@ -59,8 +59,8 @@ func (s *Server) postCheckResults(w http.ResponseWriter, r *http.Request) error 
 	} else {
 		reports = []catalog.CheckReport{req.report("", &times)}
 	}
-	if len(times) > 0 {
-		return catalog.Invalid(append(checkProblems(reports, req.Results == nil), times...))
+	if len(problems)+len(times) > 0 {
+		return catalog.Invalid(mergeProblems(problems, append(checkProblems(reports, req.Results == nil), times...)))
 	}
 	results, err := s.store.RecordCheckResults(r.Context(), reports, checkSeverities) // convert.go
 	if err != nil && req.Results == nil {

@@ -19,7 +19,8 @@ type connectionRequest struct {
 }
 
 // connection turns the request into a connection, listing every problem.
-func (req connectionRequest) connection(pathID string) (*catalog.Connection, error) {
+// body holds the problems decodeAll found in the body.
+func (req connectionRequest) connection(pathID string, body []catalog.FieldError) (*catalog.Connection, error) {
 	c := &catalog.Connection{ID: req.ID, Type: req.Type, Description: req.Description}
 	var problems []catalog.FieldError
 	if pathID != "" {
@@ -37,7 +38,7 @@ func (req connectionRequest) connection(pathID string) (*catalog.Connection, err
 			c.Config = map[string]any{} // reported; keep Validate from saying it again
 		}
 	}
-	if problems = append(problems, c.Validate()...); len(problems) > 0 {
+	if problems = mergeProblems(body, append(problems, c.Validate()...)); len(problems) > 0 {
 		return nil, catalog.Invalid(problems)
 	}
 	return c, nil
@@ -61,11 +62,11 @@ func viewConnection(c *catalog.Connection) connectionView {
 }
 
 func (s *Server) createConnection(w http.ResponseWriter, r *http.Request) error {
-	req, err := decode[connectionRequest](r)
+	req, problems, err := decodeAll[connectionRequest](r)
 	if err != nil {
 		return err
 	}
-	c, err := req.connection("")
+	c, err := req.connection("", problems)
 	if err != nil {
 		return err
 	}
@@ -101,11 +102,11 @@ func (s *Server) getConnection(w http.ResponseWriter, r *http.Request) error {
 // back as "********" keeps its stored value, so a client may PUT what it
 // read after changing other fields.
 func (s *Server) replaceConnection(w http.ResponseWriter, r *http.Request) error {
-	req, err := decode[connectionRequest](r)
+	req, problems, err := decodeAll[connectionRequest](r)
 	if err != nil {
 		return err
 	}
-	c, err := req.connection(r.PathValue("id"))
+	c, err := req.connection(r.PathValue("id"), problems)
 	if err != nil {
 		return err
 	}

@@ -46,33 +46,37 @@ func readBody(r *http.Request, limit int64) ([]byte, error) {
 
 // decode reads a JSON body into T. Unknown fields are refused (422), because
 // a misspelt field silently ignored is a lost write; organization fields get
-// their own explanation.
+// their own explanation. Every problem of the body is listed at once.
 func decode[T any](r *http.Request) (T, error) {
+	v, problems, err := decodeAll[T](r)
+	if err == nil && len(problems) > 0 {
+		err = catalog.Invalid(problems)
+	}
+	return v, err
+}
+
+// decodeAll is decode for handlers with rules of their own: it returns the
+// body's field problems (decodeBody) for the handler to merge with its own
+// (mergeProblems), so that one answer lists both. The error is for a body
+// that cannot be read as JSON at all.
+func decodeAll[T any](r *http.Request) (T, []catalog.FieldError, error) {
 	var v T
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" {
-			return v, catalog.Errorf(catalog.EMALFORMED, "Send the body as JSON with Content-Type: application/json (got %q).", ct)
+			return v, nil, catalog.Errorf(catalog.EMALFORMED, "Send the body as JSON with Content-Type: application/json (got %q).", ct)
 		}
 	}
 	body, err := readBody(r, maxBody)
 	if err != nil {
-		return v, err
+		return v, nil, err
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		body = []byte("{}")
 	}
 	if err := storableJSON(body); err != nil {
-		return v, err
+		return v, nil, err // unstorable text is refused before anything reads it
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&v); err != nil {
-		return v, decodeError(err)
-	}
-	if dec.More() {
-		return v, catalog.Errorf(catalog.EMALFORMED, "The body has data after the JSON value; send one JSON object.")
-	}
-	return v, nil
+	return decodeBody[T](body) // body_fields.go
 }
 
 // storableJSON refuses a JSON body holding a string that cannot be stored

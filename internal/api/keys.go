@@ -39,7 +39,7 @@ type createKeyRequest struct {
 }
 
 func (s *Server) createKey(w http.ResponseWriter, r *http.Request) error {
-	req, err := decode[createKeyRequest](r)
+	req, body, err := decodeAll[createKeyRequest](r)
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func (s *Server) createKey(w http.ResponseWriter, r *http.Request) error {
 	if req.ExpiresAt != nil && !req.ExpiresAt.After(s.now()) {
 		problems = append(problems, catalog.FieldError{Field: "expires_at", Message: "expires_at must be in the future."})
 	}
-	if len(problems) > 0 {
+	if problems = mergeProblems(body, problems); len(problems) > 0 {
 		return catalog.Invalid(problems)
 	}
 	secret := auth.GenerateKey()
@@ -103,7 +103,7 @@ const (
 )
 
 func (s *Server) rotateKey(w http.ResponseWriter, r *http.Request) error {
-	req, err := decode[rotateKeyRequest](r)
+	req, problems, err := decodeAll[rotateKeyRequest](r)
 	if err != nil {
 		return err
 	}
@@ -112,8 +112,11 @@ func (s *Server) rotateKey(w http.ResponseWriter, r *http.Request) error {
 		grace = *req.GracePeriodSeconds
 	}
 	if grace < 0 || grace > maxGrace {
-		return catalog.Invalid([]catalog.FieldError{{Field: "grace_period_seconds",
+		problems = mergeProblems(problems, []catalog.FieldError{{Field: "grace_period_seconds",
 			Message: fmt.Sprintf("grace_period_seconds must be from 0 to %d (7 days).", maxGrace)}})
+	}
+	if len(problems) > 0 {
+		return catalog.Invalid(problems)
 	}
 	secret := auth.GenerateKey()
 	next := &catalog.APIKey{Prefix: auth.DisplayPrefix(secret), Hash: auth.HashKey(secret)}

@@ -27,7 +27,7 @@ type runRequest struct {
 
 // postRun creates a run (201) or updates the run with the same run_id (200).
 func (s *Server) postRun(w http.ResponseWriter, r *http.Request) error {
-	req, err := decode[runRequest](r)
+	req, problems, err := decodeAll[runRequest](r)
 	if err != nil {
 		return err
 	}
@@ -37,8 +37,8 @@ func (s *Server) postRun(w http.ResponseWriter, r *http.Request) error {
 	if string(req.Attributes) != "null" {
 		ev.Attributes = req.Attributes
 	}
-	if len(times) > 0 {
-		return catalog.Invalid(append(ev.Validate(), times...))
+	if len(problems)+len(times) > 0 {
+		return catalog.Invalid(mergeProblems(problems, append(ev.Validate(), times...)))
 	}
 	run, created, err := s.store.ApplyRunEvent(r.Context(), ev)
 	if err != nil {
@@ -60,14 +60,14 @@ type runPatch struct {
 }
 
 func (s *Server) patchRun(w http.ResponseWriter, r *http.Request) error {
-	req, err := decode[runPatch](r)
+	req, problems, err := decodeAll[runPatch](r)
 	if err != nil {
 		return err
 	}
 	var times timeFields
 	upd := catalog.RunUpdate{Status: req.Status, Error: req.Error, FinishedAt: times.parse("finished_at", req.FinishedAt)}
-	if len(times) > 0 {
-		return catalog.Invalid(append(upd.Validate(), times...))
+	if len(problems)+len(times) > 0 {
+		return catalog.Invalid(mergeProblems(problems, append(upd.Validate(), times...)))
 	}
 	run, err := s.store.UpdateRun(r.Context(), r.PathValue("run_id"), upd)
 	if err != nil {
