@@ -73,6 +73,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	p := problem{Type: "https://docs.dataxpipe.com/errors/" + code, Title: title(code), Status: status, Code: code,
 		Detail: catalog.ErrorMessage(err), RequestID: requestIDFrom(r.Context())}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", challenge) // guard.go
+	}
 	var e *catalog.Error
 	if errors.As(err, &e) {
 		p.Errors = e.Fields

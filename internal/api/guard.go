@@ -53,9 +53,8 @@ var errUnauthenticated = catalog.Errorf(catalog.EUNAUTHENTICATED,
 // refusal is the same 401, so a caller learns nothing about why a
 // credential was refused.
 func (s *Server) authenticate(r *http.Request) (*catalog.Principal, error) {
-	bearer, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	p, err := s.auth.Authenticate(r.Context(), auth.Credential{
-		APIKey: r.Header.Get("X-API-KEY"), Bearer: strings.TrimSpace(bearer), Org: r.Header.Get("X-DXP-Organization")})
+		APIKey: r.Header.Get("X-API-KEY"), Bearer: bearerToken(r.Header.Get("Authorization")), Org: r.Header.Get("X-DXP-Organization")})
 	if errors.Is(err, auth.ErrUnauthenticated) {
 		return nil, errUnauthenticated
 	} else if err != nil {
@@ -64,6 +63,23 @@ func (s *Server) authenticate(r *http.Request) (*catalog.Principal, error) {
 	p.IP, p.RequestID = clientIP(r), requestIDFrom(r.Context())
 	return p, nil
 }
+
+// bearerToken is the credential of an Authorization header in the Bearer
+// scheme, "" for any other. The scheme name is case-insensitive (RFC 9110
+// 11.1): "bearer dxp_..." is as good as "Bearer dxp_...".
+func bearerToken(header string) string {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(token)
+}
+
+// challenge is the WWW-Authenticate of every 401 (RFC 9110 11.6.1): the
+// Bearer scheme (an API key or an OIDC token) and the API-key header, which
+// has no registered scheme, named as a challenge of its own so a client
+// learns both ways in.
+const challenge = `Bearer realm="dataxpipe", ApiKey realm="dataxpipe", header="X-API-KEY"`
 
 // allow checks a principal against a route's rule.
 func allow(n need, p *catalog.Principal) error {

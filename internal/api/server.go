@@ -89,10 +89,9 @@ func NewServer(o Options) *Server {
 	}
 	s.routes = s.routeTable()
 	mux := http.NewServeMux()
-	s.mount(mux)
 	// Recovery sits inside the access log and the metrics, so that a
 	// panicking request is logged and counted as the 500 it answers.
-	s.handler = s.withRequestID(s.withAccessLog(s.withRecover(s.withStorablePath(mux))))
+	s.handler = s.withRequestID(s.withAccessLog(s.withRecover(s.withStorablePath(s.mount(mux)))))
 	return s
 }
 
