@@ -24,22 +24,28 @@ func (s *Server) registerPipeline(w http.ResponseWriter, r *http.Request) error 
 	if err := storableJSON(body); err != nil { // JSON; YAML is checked once decoded, below
 		return err
 	}
-	p, problems, err := spec.Decode(ct, body)
+	// The same verdict as dxp spec validate: errors refuse the definition,
+	// unknown fields are warnings and it is registered (API.md ignores them).
+	p, problems, err := spec.CheckDefinition(ct, body)
 	if errors.Is(err, spec.ErrMalformed) {
 		return catalog.Errorf(catalog.EMALFORMED, "%s", sentence(err.Error()))
 	} else if err != nil {
 		return err
 	}
-	if err := storablePipeline(p); err != nil {
-		return err
+	if p != nil {
+		if err := storablePipeline(p); err != nil {
+			return err
+		}
 	}
-	if problems = append(problems, p.Validate()...); len(problems) > 0 {
-		return catalog.Invalid(fieldErrors(problems))
+	errs, unknown := spec.SplitWarnings(problems)
+	if len(errs) > 0 {
+		return catalog.Invalid(fieldErrors(errs))
 	}
 	warnings, err := s.connectionWarnings(r.Context(), p) // connection_warnings.go
 	if err != nil {
 		return err
 	}
+	warnings = append(warnings, fieldErrors(unknown)...)
 	reg := catalog.PipelineRegistration{
 		Name: p.Name, Version: p.Version, Description: p.Description, Owner: p.Owner, Environment: p.Environment,
 		Schedule: p.Schedule, Tags: p.Tags, ContentHash: p.ContentHash(), SameContent: p.SameContent, NextVersion: spec.NextVersion,

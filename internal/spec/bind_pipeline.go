@@ -25,6 +25,7 @@ func bind(root *value, yamlInput bool) (*Pipeline, []Problem) {
 	p.Targets = orEmpty(b.targets(root))
 	p.Checks = orEmpty(b.checks(root))
 	p.Lineage = b.lineage(root)
+	p.External = b.strList(root, "external", "external")
 	return p, b.problems
 }
 

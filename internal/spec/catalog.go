@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -11,10 +12,18 @@ type catalog struct {
 	datasets   map[string]bool     // source ids, transform outputs, target ids
 	transforms map[string][]string // transform id → its outputs
 	checks     map[string]bool
+	external   map[string]bool // the external list
+	// strict is set when the definition has an external list: then an
+	// undeclared input must be in it.
+	strict bool
 }
 
 func newCatalog(p *Pipeline) catalog {
-	c := catalog{datasets: map[string]bool{}, transforms: map[string][]string{}, checks: map[string]bool{}}
+	c := catalog{datasets: map[string]bool{}, transforms: map[string][]string{}, checks: map[string]bool{},
+		external: map[string]bool{}, strict: p.External != nil}
+	for _, e := range p.External {
+		addID(c.external, e)
+	}
 	for _, s := range p.Sources {
 		addID(c.datasets, s.ID)
 	}
@@ -43,10 +52,17 @@ func addID(set map[string]bool, id string) {
 }
 
 // refProblem says why ref cannot be read as a dataset, or "" when it can.
-// what is "input" or "check target", for the message. External datasets
-// (any well-formed id that is not a step or a check) are allowed only when
-// external is true: inputs may come from outside the pipeline, a check's
+// what is "input" or "check target", for the message. external is whether
+// ref may name a dataset from outside the pipeline: inputs may, a check's
 // target may not.
+//
+// An input that names nothing declared here is an external dataset (API.md:
+// "a known id or an external dataset id", such as dim_customers of another
+// pipeline) unless it is a near-miss of a declared id: raw_refund beside
+// raw_refunds is a typo that would otherwise register a phantom dataset,
+// so it is an error with "did you mean". A dataset that really is external
+// and that close to a declared one goes in the external list, and a
+// definition with that list is strict: each undeclared input must be in it.
 func (c catalog) refProblem(ref, what string, external bool) string {
 	switch {
 	case ref == "":
@@ -65,10 +81,44 @@ func (c catalog) refProblem(ref, what string, external bool) string {
 	if !idRe.MatchString(ref) {
 		return fmt.Sprintf("%s %q is not a valid dataset id: %s", what, ref, idRule)
 	}
-	if !external {
+	guess := c.nearMiss(ref, external)
+	switch {
+	case !external && guess != "":
+		return fmt.Sprintf("%s %q is not a source, transform output or target of this pipeline; did you mean %s?", what, ref, guess)
+	case !external:
 		return fmt.Sprintf("%s %q is not a source, transform output or target of this pipeline.", what, ref)
+	case c.external[ref]:
+		return ""
+	case guess != "":
+		return fmt.Sprintf("%s %q is not declared in this pipeline; did you mean %s? If %s is a dataset of another pipeline, list it under external.", what, ref, guess, ref)
+	case c.strict:
+		return fmt.Sprintf("%s %q is not a source, transform output or target of this pipeline, nor listed under external; declare it, or add it to external.", what, ref)
 	}
 	return ""
+}
+
+// nearMiss returns the declared dataset (or, when withExternal, listed
+// external one) that ref most likely misspells: one or two edits away, and
+// at most one edit in three letters, so that stg_orders is not taken for
+// raw_orders. "" when there is none.
+func (c catalog) nearMiss(ref string, withExternal bool) string {
+	var known []string
+	for id := range c.datasets {
+		known = append(known, id)
+	}
+	if withExternal {
+		for id := range c.external {
+			known = append(known, id)
+		}
+	}
+	slices.Sort(known) // ties go to the first name, whatever the map order
+	best, bestDist := "", 3
+	for _, k := range known {
+		if d := editDistance(strings.ToLower(ref), strings.ToLower(k)); d > 0 && d < bestDist && 3*d <= len(ref) {
+			best, bestDist = k, d
+		}
+	}
+	return best
 }
 
 // idRule explains idRe in words.

@@ -17,6 +17,12 @@ import (
 //   - the semantic rules (ids, references, watermarks, cron, lineage
 //     cycles), as Decode followed by Validate.
 //
+// Unknown fields are warnings (Problem.Warning): API.md has the server
+// ignore them, so they cannot make a definition invalid, yet they are
+// reported with "did you mean" because they are mostly typos. Everything
+// else is an error. The server's registration and the CLI both call this,
+// so they refuse the same files with the same errors and warn alike.
+//
 // Both passes always run, so one call reports every problem. Where both
 // find something at the same field, the semantic problem is kept: its
 // message says how to fix it. Problems carry lines for YAML and JSON alike

@@ -15,6 +15,12 @@ type Pipeline struct {
 	Targets     []Target    `json:"targets"`
 	Checks      []Check     `json:"checks"`
 	Lineage     Lineage     `json:"lineage"`
+	// External lists datasets the pipeline reads but does not declare
+	// (another pipeline's target, a table outside the catalog). It is
+	// optional: an undeclared input is external anyway, unless it is a
+	// near-miss of a declared id (a typo). Once the list is there, every
+	// undeclared input must be in it. See catalog.refProblem.
+	External []string `json:"external,omitempty"`
 
 	// meta remembers where things came from in the input, so that Validate
 	// can attach YAML line numbers and skip fields Decode could not read.

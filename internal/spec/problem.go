@@ -10,6 +10,23 @@ type Problem struct {
 	// Line is the 1-based line in YAML input, 0 when unknown (JSON input
 	// or a Pipeline built in code).
 	Line int `json:"-"`
+	// Warning marks a problem that does not make the definition invalid: a
+	// field no rule knows, which the API ignores (API.md) and which is
+	// nonetheless most often a typo. CheckDefinition reports them beside the
+	// errors; `dxp spec validate --strict` fails on them.
+	Warning bool `json:"-"`
+}
+
+// SplitWarnings separates errors from warnings, keeping the order of each.
+func SplitWarnings(problems []Problem) (errs, warnings []Problem) {
+	for _, p := range problems {
+		if p.Warning {
+			warnings = append(warnings, p)
+		} else {
+			errs = append(errs, p)
+		}
+	}
+	return errs, warnings
 }
 
 // meta is what Decode learned about the input beyond the values themselves.

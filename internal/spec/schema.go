@@ -61,7 +61,7 @@ func CheckSchema(contentType string, body []byte) ([]Problem, error) {
 		return nil, fmt.Errorf("%w: %s", ErrMalformed, err.Error())
 	}
 	if root.kind != kindObject {
-		return nil, fmt.Errorf("%w: the definition must be an object, but it is %s", ErrMalformed, root.kind)
+		return nil, fmt.Errorf("%w: the definition must be an object of fields such as name, owner and sources, but it is %s", ErrMalformed, root.kind)
 	}
 	lines := root
 	if !yamlInput {

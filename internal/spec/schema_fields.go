@@ -14,9 +14,9 @@ func (s *schemaReport) unknownField(schemaURL, field string) string {
 	title, known := s.objectSchema(schemaURL)
 	what := strings.TrimSpace(title + " field")
 	if guess := closest(field, known); guess != "" {
-		return fmt.Sprintf("%q is not a %s; did you mean %s?", field, what, guess)
+		return fmt.Sprintf("%q is not a %s and is ignored; did you mean %s?", field, what, guess)
 	}
-	return fmt.Sprintf("%q is not a %s; use %s, or an x- prefix for an extension.", field, what, orList(anySlice(known)))
+	return fmt.Sprintf("%q is not a %s and is ignored; use %s, or an x- prefix for an extension.", field, what, orList(anySlice(known)))
 }
 
 // objectSchema returns the title and the property names of the schema

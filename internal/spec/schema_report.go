@@ -38,8 +38,11 @@ func (s *schemaReport) walk(e *jsonschema.ValidationError) {
 			s.add(child(loc, f), fmt.Sprintf("%s is required.", f))
 		}
 	case *schemakind.AdditionalProperties:
+		// A warning: the API ignores unknown fields (API.md), so they
+		// cannot make a definition invalid, but they are mostly typos.
 		for _, f := range k.Properties {
 			s.add(child(loc, f), s.unknownField(e.SchemaURL, f))
+			s.problems[len(s.problems)-1].Warning = true
 		}
 	default:
 		s.add(loc, s.message(loc, e.ErrorKind))

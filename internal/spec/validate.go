@@ -42,6 +42,7 @@ func (p *Pipeline) Validate() []Problem {
 	v.targets()
 	v.checks()
 	v.lineage()
+	v.externals()
 	var out []Problem
 	for _, pr := range v.problems {
 		if p.meta.suppressed(pr.Field) {

@@ -88,3 +88,25 @@ func (p *Pipeline) edgeCount() int {
 	}
 	return n
 }
+
+// externals checks the external list: well-formed ids, each once, none
+// that the pipeline itself declares (it would be its own producer and an
+// outside one at once).
+func (v *validator) externals() {
+	first := map[string]int{}
+	for i, id := range v.p.External {
+		path := fmt.Sprintf("external[%d]", i)
+		switch j, dup := first[id]; {
+		case id == "":
+			v.add(path, "external dataset id is empty; name the dataset or remove the entry.")
+		case !idRe.MatchString(id):
+			v.add(path, "external dataset %q is not a valid dataset id: %s", id, idRule)
+		case v.produced[id] != "":
+			v.add(path, "external dataset %q is declared by %s of this pipeline; remove it from external.", id, v.produced[id])
+		case dup:
+			v.add(path, "external dataset %q is already listed at external[%d]; remove the duplicate.", id, j)
+		default:
+			first[id] = i
+		}
+	}
+}
