@@ -13,15 +13,16 @@ import (
 
 // jsonProblem is a problem in --output json.
 type jsonProblem struct {
-	File    string `json:"file"`
-	Line    int    `json:"line,omitempty"`
-	Field   string `json:"field,omitempty"`
-	Message string `json:"message"`
+	File     string `json:"file"`
+	Line     int    `json:"line,omitempty"`
+	Field    string `json:"field,omitempty"`
+	Severity string `json:"severity"` // error or warning
+	Message  string `json:"message"`
 }
 
 func (c *cli) specValidateCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "validate FILE|DIR... [--output json]",
+		Use:   "validate FILE|DIR... [--strict] [--output json]",
 		Short: "check specs offline: JSON Schema, then the semantic rules",
 		Long: `Checks pipeline specs without calling the API, in two passes: the JSON
 Schema of "dxp spec schema" (shape, types, unknown fields), then the
@@ -31,15 +32,21 @@ lineage cycle). A directory stands for its *.yaml, *.yml and *.json files.
 
 Every problem is printed once, like a compiler does:
   specs/orders.yaml:12: sources[0].watermark_column: watermark_column is required ...
-The exit status is 1 when there is any problem.`,
+A field no rule knows is a warning, with the field it most likely means:
+  specs/orders.yaml:14: warning: sources[0].watermark_colum: "watermark_colum" is not ...
+The server gives the same verdict: it refuses the same errors, and
+registers a spec with unknown fields (ignoring them) while answering the
+same warnings. The exit status is 1 when there is any error, or, with
+--strict, any warning.`,
 		Example: examples(
 			"dxp spec validate specs/orders.yaml",
-			"dxp spec validate specs/",
-			"dxp spec validate specs/ --output json   # [{file, line, field, message}]",
+			"dxp spec validate specs/ --strict         # in CI: unknown fields fail too",
+			"dxp spec validate specs/ --output json   # [{file, line, field, severity, message}]",
 		),
 		Args: args(1, -1),
 	}
 	out := addOutputFlag(cmd)
+	strict := cmd.Flags().Bool("strict", false, "fail on warnings (unknown fields) as well as errors")
 	cmd.RunE = func(cmd *cobra.Command, files []string) error {
 		set, err := checkSpecs(files)
 		if err != nil {
@@ -49,22 +56,30 @@ The exit status is 1 when there is any problem.`,
 			problems := []jsonProblem{}
 			for _, f := range set {
 				for _, p := range f.problems {
-					problems = append(problems, jsonProblem{File: f.path, Line: p.Line, Field: p.Field, Message: p.Message})
+					severity := "error"
+					if p.Warning {
+						severity = "warning"
+					}
+					problems = append(problems, jsonProblem{File: f.path, Line: p.Line, Field: p.Field, Severity: severity, Message: p.Message})
 				}
 			}
 			if err := printJSON(c.Stdout, problems); err != nil {
 				return err
 			}
-			return set.summary()
+			return set.summary(*strict)
 		}
-		if err := set.report(c.Stdout); err != nil {
+		if err := set.report(c.Stdout, *strict); err != nil {
 			return err
 		}
 		var names []string
 		for _, p := range set.pipelines() {
 			names = append(names, p.Name)
 		}
-		fmt.Fprintf(c.Stdout, "%s valid: %s\n", plural(len(set), "spec"), strings.Join(names, ", "))
+		valid := fmt.Sprintf("%s valid: %s", plural(len(set), "spec"), strings.Join(names, ", "))
+		if _, warnings, _ := set.counts(false); warnings > 0 {
+			valid += fmt.Sprintf(" (%s)", plural(warnings, "warning"))
+		}
+		fmt.Fprintln(c.Stdout, valid)
 		return nil
 	}
 	return cmd
@@ -115,7 +130,7 @@ spec has a problem.`,
 		if err != nil {
 			return err
 		}
-		if err := set.report(c.Stdout); err != nil {
+		if err := set.report(c.Stdout, false); err != nil {
 			return err
 		}
 		for _, p := range set.pipelines() {

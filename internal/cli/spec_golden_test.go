@@ -65,6 +65,34 @@ func TestSpecValidate_Golden(t *testing.T) {
 	}
 }
 
+// Unknown fields are warnings: they leave a spec valid (the server
+// registers it and ignores them) unless --strict, and --output json marks
+// them.
+func TestSpecValidate_WarningsAndStrict(t *testing.T) {
+	testdata := atRepoRoot(t)
+	r := runDXP(t, nil, "", "spec", "validate", "--strict", "examples/invalid/typos.yaml")
+	golden(t, testdata, "validate/typos.yaml.strict.golden", fmt.Sprintf("%s--- error: %v\n", r.stdout, r.err))
+
+	path := filepath.Join(t.TempDir(), "warned.yaml")
+	body := "pipeline:\n  name: warned\n  owner: a@b.com\n  schedule: \"@daily\"\n  descripton: x\nsources:\n  - {id: raw, type: postgres}\n"
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = runDXP(t, nil, "", "spec", "validate", path)
+	want := path + `:5: warning: descripton: "descripton" is not a pipeline field and is ignored; did you mean description?` + "\n1 spec valid: warned (1 warning)\n"
+	if r.err != nil || r.stdout != want {
+		t.Fatalf("err %v, output\n%s\nwant\n%s", r.err, r.stdout, want)
+	}
+	if r = runDXP(t, nil, "", "spec", "validate", "--strict", path); r.err == nil || r.err.Error() != "1 problem in 1 file" {
+		t.Fatalf("--strict: err %v", r.err)
+	}
+	r = runDXP(t, nil, "", "spec", "validate", "--output", "json", path)
+	var got []jsonProblem
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || r.err != nil || len(got) != 1 || got[0].Severity != "warning" {
+		t.Fatalf("json %q, err %v", r.stdout, r.err)
+	}
+}
+
 func TestSpecValidate_JSONOutput(t *testing.T) {
 	atRepoRoot(t)
 	r := runDXP(t, nil, "", "spec", "validate", "--output", "json", "examples/invalid/missing_keys.yaml", "examples/customers.yaml")
@@ -72,8 +100,8 @@ func TestSpecValidate_JSONOutput(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || r.err == nil {
 		t.Fatalf("output %q, err %v", r.stdout, r.err)
 	}
-	want := jsonProblem{File: "examples/invalid/missing_keys.yaml", Line: 8, Field: "sources[0].watermark_column"}
-	if len(got) != 2 || got[0].File != want.File || got[0].Line != want.Line || got[0].Field != want.Field {
+	want := jsonProblem{File: "examples/invalid/missing_keys.yaml", Line: 8, Field: "sources[0].watermark_column", Severity: "error"}
+	if len(got) != 2 || got[0].File != want.File || got[0].Line != want.Line || got[0].Field != want.Field || got[0].Severity != want.Severity {
 		t.Fatalf("problems = %+v, want 2 starting with %+v", got, want)
 	}
 }

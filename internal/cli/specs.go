@@ -20,7 +20,7 @@ type specFile struct {
 	path     string
 	pipeline *spec.Pipeline // nil when the file is not a definition at all
 	lines    *spec.LineIndex
-	problems []spec.Problem // each problem once, by line
+	problems []spec.Problem // each problem once, by line; warnings among them
 }
 
 // checkSpec checks one file. The error is for files that cannot be read.
@@ -37,12 +37,16 @@ func checkSpec(path string) (*specFile, error) {
 	return f, nil
 }
 
-// format writes a problem like a compiler: "file:line: field: message".
+// format writes a problem like a compiler: "file:line: field: message",
+// and a warning as "file:line: warning: field: message".
 func (f *specFile) format(p spec.Problem) string {
 	var b strings.Builder
 	b.WriteString(f.path)
 	if p.Line > 0 {
 		b.WriteString(":" + strconv.Itoa(p.Line))
+	}
+	if p.Warning {
+		b.WriteString(": warning")
 	}
 	if p.Field != "" {
 		b.WriteString(": " + p.Field)
@@ -82,30 +86,49 @@ func checkSpecs(args []string) (specSet, error) {
 	return set, nil
 }
 
-// report prints every problem and returns summary's error.
-func (s specSet) report(w io.Writer) error {
+// report prints every problem and warning and returns summary's error.
+func (s specSet) report(w io.Writer, strict bool) error {
 	for _, f := range s {
 		for _, p := range f.problems {
 			fmt.Fprintln(w, f.format(p))
 		}
 	}
-	return s.summary()
+	return s.summary(strict)
 }
 
-// summary is an error naming how many problems there are, or nil when the
-// set is valid.
-func (s specSet) summary() error {
-	problems, files := 0, 0
+// counts are the errors, the warnings and the files with errors (with
+// strict, warnings are errors: the server ignores unknown fields, a CI job
+// may want none).
+func (s specSet) counts(strict bool) (errs, warnings, files int) {
 	for _, f := range s {
-		if len(f.problems) > 0 {
-			problems += len(f.problems)
+		n := 0
+		for _, p := range f.problems {
+			if p.Warning && !strict {
+				warnings++
+			} else {
+				n++
+			}
+		}
+		if n > 0 {
+			errs += n
 			files++
 		}
 	}
+	return errs, warnings, files
+}
+
+// summary is an error naming how many problems there are, or nil when the
+// set is valid. Warnings alone leave it valid unless strict.
+func (s specSet) summary(strict bool) error {
+	problems, warnings, files := s.counts(strict)
 	if problems == 0 {
 		return nil
 	}
-	return fmt.Errorf("%s in %s", plural(problems, "problem"), plural(files, "file"))
+	msg := fmt.Sprintf("%s in %s", plural(problems, "problem"), plural(files, "file"))
+	if warnings > 0 {
+		msg += fmt.Sprintf(" (and %s)", plural(warnings, "warning"))
+	}
+	return errors.New(msg)
 }
 
 // pipelines returns the decoded pipelines; call it after report said nil.
@@ -133,7 +156,9 @@ func (c *cli) specsForAPI(cmd *cobra.Command, files []string, api *apiFlags) (sp
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := set.report(c.Stderr); err != nil {
+	// Warnings do not stop the command: the server ignores unknown fields
+	// too, and answers them as warnings of its own.
+	if err := set.report(c.Stderr, false); err != nil {
 		return nil, nil, err
 	}
 	return set, cl, nil
