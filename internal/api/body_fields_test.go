@@ -55,11 +55,15 @@ func TestBody_EveryProblemAtOnce(t *testing.T) {
 			[]string{"config", "id"}},
 		{"api key", "POST", "/api/v1/api-keys/", `{"name":42,"role":"owner","expires":"x"}`,
 			[]string{"expires", "name", "role"}},
+		{"api key rotation", "POST", "/api/v1/api-keys/key_x/rotate", `{"grace_period_seconds":1.5,"grace":1}`,
+			[]string{"grace", "grace_period_seconds"}},
+		{"member", "POST", "/api/v1/members/", `{"email":"nope","role":"boss","rle":"admin"}`,
+			[]string{"email", "rle", "role"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			key := "dev-key"
-			if strings.Contains(c.path, "api-keys") {
+			if strings.Contains(c.path, "api-keys") || strings.Contains(c.path, "members") {
 				key = "admin-key"
 			}
 			r := e.do(c.method, c.path, key, c.body).expect(422)

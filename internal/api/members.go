@@ -41,7 +41,7 @@ type memberRequest struct {
 // addMember invites a person by email; they join at their first sign-in
 // with that address verified by the identity provider.
 func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
-	req, err := decode[memberRequest](r)
+	req, body, err := decodeAll[memberRequest](r)
 	if err != nil {
 		return err
 	}
@@ -55,7 +55,7 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
 	if !req.Role.Valid() {
 		problems = append(problems, catalog.FieldError{Field: "role", Message: "role must be owner, admin, member or viewer."})
 	}
-	if len(problems) > 0 {
+	if problems = mergeProblems(body, problems); len(problems) > 0 {
 		return catalog.Invalid(problems)
 	}
 	m, err := s.store.AddMember(r.Context(), req.Email, req.Role)
@@ -70,12 +70,15 @@ type memberUpdate struct {
 }
 
 func (s *Server) updateMember(w http.ResponseWriter, r *http.Request) error {
-	req, err := decode[memberUpdate](r)
+	req, problems, err := decodeAll[memberUpdate](r)
 	if err != nil {
 		return err
 	}
 	if !req.Role.Valid() {
-		return catalog.Invalid([]catalog.FieldError{{Field: "role", Message: "role must be owner, admin, member or viewer."}})
+		problems = mergeProblems(problems, []catalog.FieldError{{Field: "role", Message: "role must be owner, admin, member or viewer."}})
+	}
+	if len(problems) > 0 {
+		return catalog.Invalid(problems)
 	}
 	m, err := s.store.UpdateMemberRole(r.Context(), r.PathValue("id"), req.Role)
 	if err != nil {
