@@ -55,13 +55,14 @@ func decodeBody[T any](body []byte) (T, []catalog.FieldError, error) {
 
 // mergeProblems appends a handler's own problems to the body's, leaving out
 // those at (or under) a field the body already has a problem with: a value
-// of the wrong type was read as empty and is not also "required".
+// of the wrong type was read as empty and is not also "required", and a
+// body that is no object at all (field "") says everything.
 func mergeProblems(body, rules []catalog.FieldError) []catalog.FieldError {
 	out := body
 	for _, p := range rules {
 		covered := false
 		for _, b := range body {
-			if p.Field == b.Field || strings.HasPrefix(p.Field, b.Field+".") || strings.HasPrefix(p.Field, b.Field+"[") {
+			if b.Field == "" || p.Field == b.Field || strings.HasPrefix(p.Field, b.Field+".") || strings.HasPrefix(p.Field, b.Field+"[") {
 				covered = true
 				break
 			}

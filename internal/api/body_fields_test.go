@@ -108,7 +108,7 @@ func TestBody_BadTimestampIsAFieldProblem(t *testing.T) {
 func TestBody_NotAnObject(t *testing.T) {
 	e := sqliteEnv(t)
 	r := e.do("POST", "/api/v1/runs/", "dev-key", `["orders_sync"]`).expect(422)
-	if msg := problemMessages(t, r); !strings.Contains(msg, "The body must be a JSON object, but it is an array.") {
+	if msg := problemMessages(t, r); msg != "The body must be a JSON object, but it is an array." {
 		t.Fatalf("message %q", msg)
 	}
 	e.do("POST", "/api/v1/runs/", "dev-key", `{"status":`).expect(400)
