@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -125,4 +126,84 @@ func (c *cli) readCheckResults(path string) ([]client.CheckResult, error) {
 		return nil, fmt.Errorf("%s holds no check results", path)
 	}
 	return results, nil
+}
+
+func (c *cli) checksListCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "list [--pipeline NAME] [--run RUN] [--check CHECK] [--status S] [--severity S] [--since T] [--limit N]",
+		Short: "list check results, newest first",
+		Long: `Lists the organization's check results, newest first, following the API's
+pages to the end unless --limit stops earlier. --since takes an RFC 3339
+time or a duration back from now (24h, 7d).`,
+		Example: examples(
+			"dxp checks list --run \"$RUN\"",
+			"dxp checks list --status failed --severity error --since 24h",
+			"dxp checks list --pipeline orders_sync --limit 20 --output json",
+		),
+		Args: args(0, 0),
+	}
+	var f client.CheckFilter
+	fs := cmd.Flags()
+	fs.StringVar(&f.PipelineID, "pipeline", "", "only results of the pipeline `NAME`")
+	fs.StringVar(&f.RunID, "run", "", "only results of the run `ID`")
+	fs.StringVar(&f.CheckID, "check", "", "only results of the check `ID`")
+	fs.StringVar(&f.Status, "status", "", "only results with `STATUS`: passed, failed, error or skipped")
+	fs.StringVar(&f.Severity, "severity", "", "only results of `SEVERITY`: error or warn")
+	var since sinceFlag
+	fs.Var(&since, "since", "only results executed at or after `TIME` (RFC 3339, or a duration back such as 24h)")
+	limit := addLimitFlag(cmd, "results")
+	api, out := addAPIFlags(cmd), addOutputFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		f.Since = since.t
+		cl, err := api.client(c, cmd)
+		if err != nil {
+			return err
+		}
+		results, err := collect(c, cmd.Context(), "check result", *limit, func(ctx context.Context, p client.Page) (*client.List[client.CheckResult], error) {
+			return cl.ListCheckResults(ctx, f, p)
+		})
+		if err != nil {
+			return err
+		}
+		if out.json() {
+			return printJSON(c.Stdout, results)
+		}
+		if len(results) == 0 {
+			fmt.Fprintln(c.Stdout, "No check results.")
+			return nil
+		}
+		return c.checkTable(results, true)
+	}
+	return cmd
+}
+
+// checkTable prints check results, with their run when they come from
+// more than one.
+func (c *cli) checkTable(results []client.CheckResult, withRun bool) error {
+	tw := newTable(c.Stdout)
+	head := "CHECK\tSTATUS\tSEVERITY\tOBSERVED\tEXPECTED\tEXECUTED\tMESSAGE"
+	if withRun {
+		head = "RUN ID\tPIPELINE\t" + head
+	}
+	fmt.Fprintln(tw, head)
+	for _, r := range results {
+		if withRun {
+			fmt.Fprintf(tw, "%s\t%s\t", r.RunID, orDash(r.PipelineID))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.CheckID, r.Status, orDash(r.Severity), value(r.ObservedValue),
+			value(r.Expected), when(r.ExecutedAt), orDash(r.Message))
+	}
+	return tw.Flush()
+}
+
+// value shows a JSON value of a result compactly ("-" when absent).
+func value(v any) string {
+	if v == nil {
+		return "-"
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
 }

@@ -1,9 +1,11 @@
 // Package cli is the dxp command line: the server commands (serve, migrate)
-// over internal/server, and the client commands for CI/CD (spec, pipelines,
-// plan, keys, runs, checks, lineage) over internal/client. Parsing, help,
+// over internal/server, and the client commands for CI/CD and everyday use
+// (spec, pipelines, plan, runs, checks, connections, lineage, datasets, org,
+// keys, members, audit) over internal/client. Parsing, help,
 // dispatch and "did you mean" come from cobra; this package holds the
 // commands and the few conventions they share (exit status 2 for a usage
-// error, --output table|json, --api-url and --api-key).
+// error, --output table|json, --api-url and --api-key, --limit on lists,
+// progress on standard error only when it is a terminal).
 package cli
 
 import (
@@ -98,12 +100,17 @@ func newRoot(c *cli) *cobra.Command {
 	root.AddCommand(c.serveCmd(), c.migrateCmd(), c.adminCmd())
 	root.AddCommand(
 		c.group("spec", "work with spec files offline", c.specValidateCmd(), c.specSchemaCmd(), c.specBuildCmd()),
-		c.group("pipelines", "register and read pipelines", c.pipelinesApplyCmd(), c.pipelinesListCmd(), c.pipelinesGetCmd()),
+		c.group("pipelines", "register and read pipelines", c.pipelinesApplyCmd(), c.pipelinesListCmd(), c.pipelinesGetCmd(), c.pipelinesDeleteCmd()),
 		c.group("plan", "hold specs against the organization's plan", c.planCheckCmd()),
-		c.group("keys", "manage API keys (admins)", c.keysCreateCmd(), c.keysListCmd(), c.keysRevokeCmd(), c.keysRotateCmd()),
-		c.group("runs", "record pipeline runs", c.runsStartCmd(), c.runsFinishCmd()),
-		c.group("checks", "report data-quality check results", c.checksReportCmd()),
+		c.group("runs", "record and read pipeline runs", c.runsStartCmd(), c.runsFinishCmd(), c.runsListCmd(), c.runsGetCmd()),
+		c.group("checks", "report and read data-quality check results", c.checksReportCmd(), c.checksListCmd()),
+		c.group("connections", "register and read connections", c.connectionsCreateCmd(), c.connectionsListCmd(), c.connectionsGetCmd()),
 		c.group("lineage", "read the lineage graph", c.lineageShowCmd()),
+		c.group("datasets", "read the datasets of the lineage graph", c.datasetsListCmd(), c.datasetsGetCmd()),
+		c.group("org", "read the organization's plan, limits and usage", c.orgShowCmd()),
+		c.group("keys", "manage API keys (admins)", c.keysCreateCmd(), c.keysListCmd(), c.keysRevokeCmd(), c.keysRotateCmd()),
+		c.group("members", "manage the organization's people (admins)", c.membersListCmd(), c.membersInviteCmd(), c.membersRemoveCmd()),
+		c.group("audit", "read the audit log (admins)", c.auditListCmd()),
 	)
 	forEach(root, func(cmd *cobra.Command) {
 		// Use lines say where flags go ("pipelines apply -f FILE|DIR [--dry-run]").

@@ -136,3 +136,26 @@ func (d *durationFlag) Set(v string) error {
 	*d = durationFlag(time.Duration(days)*24*time.Hour + part)
 	return nil
 }
+
+// sinceFlag is a point in time given either as RFC 3339 or as a duration
+// back from now ("24h", "7d"), which is how people ask for recent events.
+type sinceFlag struct{ timeFlag }
+
+func (f *sinceFlag) Set(v string) error {
+	if f.timeFlag.Set(v) == nil {
+		return nil
+	}
+	var d durationFlag
+	if d.Set(v) != nil || d < 0 {
+		return fmt.Errorf("use an RFC 3339 time such as 2026-06-07T06:00:00Z or a duration back from now such as 24h or 7d")
+	}
+	t := time.Now().Add(-time.Duration(d)).UTC().Truncate(time.Second)
+	f.t = &t
+	return nil
+}
+
+// addLimitFlag is --limit of list commands: how many items at most; 0
+// follows next_cursor to the last page.
+func addLimitFlag(cmd *cobra.Command, noun string) *int {
+	return cmd.Flags().Int("limit", 0, "show at most `N` "+noun+" (default: all, following every page)")
+}

@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"strconv"
 	"text/tabwriter"
 	"time"
+
+	"github.com/dataxpipe/catalog/internal/client"
 )
 
 // printJSON writes v indented, with a trailing newline; <, > and & stay
@@ -44,4 +47,23 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// collect fetches a list page by page up to limit (0: every page) and,
+// on a terminal, shows how many items have come while more pages follow.
+func collect[T any](c *cli, ctx context.Context, noun string, limit int, page client.PageFunc[T]) ([]T, error) {
+	if limit < 0 {
+		return nil, usageError{"--limit must be 0 (all) or more"}
+	}
+	prog := c.progress()
+	defer prog.clear()
+	return client.Collect(ctx, page, limit, func(got int) { prog.show("fetched %s, reading the next page…", plural(got, noun)) })
+}
+
+// seconds shows a run's duration ("-" while it runs).
+func seconds(d *float64) string {
+	if d == nil {
+		return "-"
+	}
+	return (time.Duration(*d * float64(time.Second))).Round(time.Millisecond).String()
 }

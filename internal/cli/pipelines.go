@@ -122,3 +122,28 @@ func lastRun(p *client.Pipeline) string {
 	}
 	return strings.TrimSpace(fmt.Sprintf("%s %s %s", r.RunID, r.Status, r.FinishedAt))
 }
+
+func (c *cli) pipelinesDeleteCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "delete NAME",
+		Short: "delete a pipeline; its runs stay in history",
+		Long: `Deletes the pipeline NAME with all its versions. Its lineage edges leave
+the organization's graph; its runs and check results stay in history.
+The pipeline no longer counts against the plan.`,
+		Example: examples("dxp pipelines delete orders_sync_old"),
+		Args:    args(1, 1),
+	}
+	api := addAPIFlags(cmd)
+	cmd.RunE = func(cmd *cobra.Command, pos []string) error {
+		cl, err := api.client(c, cmd)
+		if err != nil {
+			return err
+		}
+		if err := cl.DeletePipeline(cmd.Context(), pos[0]); err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(c.Stdout, "Deleted pipeline %s.\n", pos[0])
+		return err
+	}
+	return cmd
+}

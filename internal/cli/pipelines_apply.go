@@ -23,9 +23,14 @@ a new version. A directory stands for its *.yaml, *.yml and *.json files,
 applied in name order. Nothing is registered when any spec has a problem;
 a pipeline the API refuses (a plan limit, a version conflict) is reported
 and the others are still applied, and the exit status is then 1.
+Warnings of the server (a connection_ref that names no connection yet)
+are printed under their pipeline and in the JSON's "warnings"; they do
+not fail the command.
 
 With --dry-run nothing is written: each spec is compared with the
-pipeline the server has now, and the result says what applying would do.`,
+pipeline the server has now, and the result says what applying would do,
+warnings included. On a terminal, standard error shows which spec is
+being applied; in CI (not a terminal) it stays quiet.`,
 		Example: examples(
 			"dxp pipelines apply -f specs/",
 			"dxp pipelines apply -f specs/orders.yaml --dry-run",
@@ -42,9 +47,14 @@ pipeline the server has now, and the result says what applying would do.`,
 			return err
 		}
 		ctx := cmd.Context()
-		rep := newApplyReport(c.Stdout, set, *dryRun, out.json())
-		for _, f := range set {
-			rep.add(applyOne(ctx, cl, f, *dryRun))
+		rep := newApplyReport(c.Stdout, c.progress(), set, *dryRun, out.json())
+		var known *knownConnections
+		if *dryRun {
+			known = &knownConnections{cl: cl}
+		}
+		for i, f := range set {
+			rep.progress.show("applying %d/%d %s…", i+1, len(set), f.pipeline.Name)
+			rep.add(applyOne(ctx, cl, f, known))
 		}
 		return rep.finish()
 	}
@@ -52,23 +62,29 @@ pipeline the server has now, and the result says what applying would do.`,
 }
 
 // applyResult is the outcome for one pipeline. Result is created,
-// new_version, unchanged, conflict (dry run) or failed.
+// new_version, unchanged, conflict (dry run) or failed. Warnings is
+// always a list, [] when there are none, as in the API's answer.
 type applyResult struct {
-	File     string `json:"file"`
-	Pipeline string `json:"pipeline"`
-	Version  string `json:"version,omitempty"`
-	Result   string `json:"result"`
-	Error    string `json:"error,omitempty"`
+	File     string              `json:"file"`
+	Pipeline string              `json:"pipeline"`
+	Version  string              `json:"version,omitempty"`
+	Result   string              `json:"result"`
+	Error    string              `json:"error,omitempty"`
+	Warnings []client.FieldError `json:"warnings"`
 }
 
-// applyOne registers (or previews) the pipeline of one file.
-func applyOne(ctx context.Context, cl *client.Client, f *specFile, dryRun bool) applyResult {
-	r := applyResult{File: f.path, Pipeline: f.pipeline.Name}
+// applyOne registers the pipeline of one file or, given the connections
+// the server knows (a dry run), previews it.
+func applyOne(ctx context.Context, cl *client.Client, f *specFile, dryRun *knownConnections) applyResult {
+	r := applyResult{File: f.path, Pipeline: f.pipeline.Name, Warnings: []client.FieldError{}}
 	var err error
-	if dryRun {
+	if dryRun != nil {
 		r.Result, r.Version, err = preview(ctx, cl, f.pipeline)
+		if err == nil {
+			r.Warnings, err = dryRun.warnings(ctx, f.pipeline)
+		}
 	} else {
-		r.Result, r.Version, err = register(ctx, cl, f.pipeline)
+		r.Result, r.Version, r.Warnings, err = register(ctx, cl, f.pipeline)
 	}
 	if err != nil {
 		// A preview's conflict keeps its result; anything else failed.
@@ -77,24 +93,64 @@ func applyOne(ctx context.Context, cl *client.Client, f *specFile, dryRun bool) 
 	return r
 }
 
-// register posts p as pipeline.json and tells the outcome from the answer.
-func register(ctx context.Context, cl *client.Client, p *spec.Pipeline) (string, string, error) {
+// register posts p as pipeline.json and tells the outcome from the
+// answer: the result, the version and the server's warnings.
+func register(ctx context.Context, cl *client.Client, p *spec.Pipeline) (string, string, []client.FieldError, error) {
+	warnings := []client.FieldError{}
 	body, err := json.Marshal(p)
 	if err != nil {
-		return "", "", fmt.Errorf("encode %s: %w", p.Name, err)
+		return "", "", warnings, fmt.Errorf("encode %s: %w", p.Name, err)
 	}
 	got, err := cl.RegisterPipeline(ctx, body)
+	if err != nil {
+		return "", "", warnings, err
+	}
+	warnings = append(warnings, got.Warnings...)
 	switch {
-	case err != nil:
-		return "", "", err
 	case got.Created != nil && !*got.Created:
 		// The answer shows the current version; the spec may name an
 		// older one that holds the same content.
-		return "unchanged", cmp.Or(p.Version, got.Version), nil
+		return "unchanged", cmp.Or(p.Version, got.Version), warnings, nil
 	case got.VersionsCount <= 1:
-		return "created", got.Version, nil
+		return "created", got.Version, warnings, nil
 	}
-	return "new_version", got.Version, nil
+	return "new_version", got.Version, warnings, nil
+}
+
+// knownConnections are the organization's connection ids, read once and
+// only when a dry run meets its first connection_ref.
+type knownConnections struct {
+	cl  *client.Client
+	ids map[string]bool
+}
+
+// warnings says, as registering would, which connection_refs of p name
+// no connection.
+func (k *knownConnections) warnings(ctx context.Context, p *spec.Pipeline) ([]client.FieldError, error) {
+	out := []client.FieldError{}
+	if len(p.ConnectionRefs()) == 0 {
+		return out, nil
+	}
+	if k.ids == nil {
+		ids, err := listConnectionIDs(ctx, k.cl)
+		if err != nil {
+			return out, err
+		}
+		k.ids = ids
+	}
+	warn := func(field, ref string) {
+		if ref != "" && !k.ids[ref] {
+			out = append(out, client.FieldError{Field: field, Message: fmt.Sprintf(
+				"connection_ref %q names no connection in this organization yet; the pipeline would be registered anyway, and dxp connections create %s makes it.", ref, ref)})
+		}
+	}
+	for i, s := range p.Sources {
+		warn(fmt.Sprintf("sources[%d].connection_ref", i), s.ConnectionRef)
+	}
+	for i, t := range p.Targets {
+		warn(fmt.Sprintf("targets[%d].connection_ref", i), t.ConnectionRef)
+	}
+	return out, nil
 }
 
 // indent puts every line after the first under the table's result column.
@@ -157,15 +213,16 @@ func definition(raw json.RawMessage) (*spec.Pipeline, error) {
 // applyReport prints apply results as they come (a CI log shows progress)
 // or, with --output json, all at once at the end.
 type applyReport struct {
-	w       io.Writer
-	dryRun  bool
+	w        io.Writer
+	progress *progress // on a terminal, the spec being applied
+	dryRun   bool
 	json    bool
 	width   int // of the pipeline column
 	results []applyResult
 }
 
-func newApplyReport(w io.Writer, set specSet, dryRun, asJSON bool) *applyReport {
-	r := &applyReport{w: w, dryRun: dryRun, json: asJSON, results: []applyResult{}}
+func newApplyReport(w io.Writer, prog *progress, set specSet, dryRun, asJSON bool) *applyReport {
+	r := &applyReport{w: w, progress: prog, dryRun: dryRun, json: asJSON, results: []applyResult{}}
 	for _, p := range set.pipelines() {
 		r.width = max(r.width, len(p.Name))
 	}
@@ -183,19 +240,25 @@ func (r *applyReport) add(res applyResult) {
 	if r.json {
 		return
 	}
+	r.progress.clear() // the status line shares the terminal with these lines
 	detail := res.Version
 	if res.Error != "" {
 		detail = indent(res.Error)
 	}
 	fmt.Fprintf(r.w, "%-*s  %-17s  %s\n", r.width, res.Pipeline, words[r.dryRun][res.Result], detail)
+	for _, w := range res.Warnings {
+		fmt.Fprintf(r.w, "    warning: %s: %s\n", w.Field, w.Message)
+	}
 }
 
 // finish prints the summary (or the JSON) and fails when any pipeline
 // failed or, in a dry run, would conflict.
 func (r *applyReport) finish() error {
-	counts := map[string]int{}
+	r.progress.clear()
+	counts, warnings := map[string]int{}, 0
 	for _, res := range r.results {
 		counts[res.Result]++
+		warnings += len(res.Warnings)
 	}
 	if r.json {
 		if err := printJSON(r.w, map[string]any{"dry_run": r.dryRun, "results": r.results}); err != nil {
@@ -207,6 +270,9 @@ func (r *applyReport) finish() error {
 			if counts[k] > 0 {
 				parts = append(parts, fmt.Sprintf("%d %s", counts[k], words[r.dryRun][k]))
 			}
+		}
+		if warnings > 0 {
+			parts = append(parts, plural(warnings, "warning"))
 		}
 		suffix := ""
 		if r.dryRun {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -83,7 +84,10 @@ func TestPipelinesApply_CreatedUnchangedNewVersion(t *testing.T) {
 		{File: filepath.Join(dir, "inventory.yaml"), Pipeline: "inventory_snapshot", Version: "1.1.0", Result: "new_version"},
 		{File: filepath.Join(dir, "orders.yaml"), Pipeline: "orders_sync", Version: "1.4.0", Result: "unchanged"},
 	}
-	if got.DryRun || len(got.Results) != 3 || got.Results[0] != want[0] || got.Results[1] != want[1] || got.Results[2] != want[2] {
+	for i := range got.Results {
+		got.Results[i].Warnings = nil // the examples name connections nobody made; TestPipelinesApply_Warnings looks at them
+	}
+	if got.DryRun || !reflect.DeepEqual(got.Results, want) {
 		t.Fatalf("results = %+v\nwant %+v", got, want)
 	}
 }

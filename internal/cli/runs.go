@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -105,6 +106,120 @@ same call repeated is harmless. The server stamps the time unless
 		}
 		_, err = fmt.Fprintf(c.Stdout, "Run %s of %s: %s.\n", pos[0], orDash(run.PipelineID), orDash(run.Status))
 		return err
+	}
+	return cmd
+}
+
+func (c *cli) runsListCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "list [--pipeline NAME] [--status S] [--since T] [--until T] [--limit N]",
+		Short: "list runs, newest first",
+		Long: `Lists the organization's runs, newest first, following the API's pages
+to the end unless --limit stops earlier. --since and --until take an
+RFC 3339 time or a duration back from now (24h, 7d). CHECKS says
+"failed" when an error-severity check of the run failed.`,
+		Example: examples(
+			"dxp runs list --pipeline orders_sync --limit 10",
+			"dxp runs list --status failed --since 7d",
+			"dxp runs list --pipeline orders_sync --output json | jq -r '.[0].run_id'",
+		),
+		Args: args(0, 0),
+	}
+	var f client.RunFilter
+	cmd.Flags().StringVar(&f.PipelineID, "pipeline", "", "only runs of the pipeline `NAME`")
+	cmd.Flags().StringVar(&f.Status, "status", "", "only runs with `STATUS`: queued, running, success, failed or cancelled")
+	var since, until sinceFlag
+	cmd.Flags().Var(&since, "since", "only runs started at or after `TIME` (RFC 3339, or a duration back such as 7d)")
+	cmd.Flags().Var(&until, "until", "only runs started before `TIME` (RFC 3339, or a duration back)")
+	limit := addLimitFlag(cmd, "runs")
+	api, out := addAPIFlags(cmd), addOutputFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		f.Since, f.Until = since.t, until.t
+		cl, err := api.client(c, cmd)
+		if err != nil {
+			return err
+		}
+		runs, err := collect(c, cmd.Context(), "run", *limit, func(ctx context.Context, p client.Page) (*client.List[client.Run], error) {
+			return cl.ListRuns(ctx, f, p)
+		})
+		if err != nil {
+			return err
+		}
+		if out.json() {
+			return printJSON(c.Stdout, runs)
+		}
+		if len(runs) == 0 {
+			fmt.Fprintln(c.Stdout, "No runs.")
+			return nil
+		}
+		tw := newTable(c.Stdout)
+		fmt.Fprintln(tw, "RUN ID\tPIPELINE\tSTATUS\tSTARTED\tDURATION\tCHECKS")
+		for _, r := range runs {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.RunID, r.PipelineID, r.Status, when(r.StartedAt), seconds(r.DurationSeconds), checksWord(r.ChecksFailed))
+		}
+		return tw.Flush()
+	}
+	return cmd
+}
+
+// checksWord is the CHECKS column: whether an error-severity check failed.
+func checksWord(failed bool) string {
+	if failed {
+		return "failed"
+	}
+	return "ok"
+}
+
+func (c *cli) runsGetCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "get RUN_ID",
+		Short: "show a run with its check results",
+		Long: `Shows the run RUN_ID: its pipeline, status, times, error and attributes,
+the counts of its check results and the newest results themselves.`,
+		Example: examples(
+			"dxp runs get \"$RUN\"",
+			"dxp runs get \"$RUN\" --output json | jq .checks_summary",
+		),
+		Args: args(1, 1),
+	}
+	api, out := addAPIFlags(cmd), addOutputFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, pos []string) error {
+		cl, err := api.client(c, cmd)
+		if err != nil {
+			return err
+		}
+		r, err := cl.GetRun(cmd.Context(), pos[0])
+		if err != nil {
+			return err
+		}
+		if out.json() {
+			return printJSON(c.Stdout, r)
+		}
+		tw := newTable(c.Stdout)
+		row := func(k, v string) { fmt.Fprintf(tw, "%s:\t%s\n", k, orDash(v)) }
+		row("Run", r.RunID)
+		row("Pipeline", r.PipelineID)
+		row("Status", r.Status)
+		row("Started", when(r.StartedAt))
+		row("Finished", when(r.FinishedAt))
+		row("Duration", seconds(r.DurationSeconds))
+		if r.Error != nil {
+			row("Error", *r.Error)
+		}
+		if a := strings.TrimSpace(string(r.Attributes)); a != "" && a != "{}" && a != "null" {
+			row("Attributes", a)
+		}
+		if s := r.ChecksSummary; s != nil {
+			row("Checks", fmt.Sprintf("%d: %d passed, %d failed, %d error, %d skipped (%s)", s.Total, s.Passed, s.Failed, s.Error, s.Skipped, checksWord(r.ChecksFailed)))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		if len(r.Checks) == 0 {
+			return nil
+		}
+		fmt.Fprintln(c.Stdout)
+		return c.checkTable(r.Checks, false)
 	}
 	return cmd
 }

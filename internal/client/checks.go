@@ -51,14 +51,11 @@ type CheckFilter struct {
 // ListCheckResults returns one page of check results, newest first.
 func (c *Client) ListCheckResults(ctx context.Context, f CheckFilter, p Page) (*List[CheckResult], error) {
 	q := url.Values{}
-	for k, v := range map[string]string{"pipeline_id": f.PipelineID, "run_id": f.RunID, "check_id": f.CheckID,
-		"status": f.Status, "severity": f.Severity} {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	if f.Since != nil {
-		q.Set("since", f.Since.UTC().Format(time.RFC3339))
-	}
+	setNonEmpty(q, "pipeline_id", f.PipelineID)
+	setNonEmpty(q, "run_id", f.RunID)
+	setNonEmpty(q, "check_id", f.CheckID)
+	setNonEmpty(q, "status", f.Status)
+	setNonEmpty(q, "severity", f.Severity)
+	setTime(q, "since", f.Since)
 	return call[List[CheckResult]](ctx, c, "GET", "/api/v1/checks/results", p.add(q), nil)
 }

@@ -63,3 +63,18 @@ func (c *Client) endpoint(path string, query url.Values) string {
 func itemPath(base, name string) string {
 	return base + "/" + url.PathEscape(name)
 }
+
+// setNonEmpty sets the query parameter name unless v is empty: an empty
+// filter is no filter.
+func setNonEmpty(q url.Values, name, v string) {
+	if v != "" {
+		q.Set(name, v)
+	}
+}
+
+// setTime sets the query parameter name to t in RFC 3339, UTC.
+func setTime(q url.Values, name string, t *time.Time) {
+	if t != nil {
+		q.Set(name, t.UTC().Format(time.RFC3339))
+	}
+}

@@ -30,6 +30,10 @@ type Pipeline struct {
 	// Created is set by RegisterPipeline: true when the call added a
 	// pipeline or a version, false when the content was already there.
 	Created *bool `json:"created,omitempty"`
+	// Warnings are set by RegisterPipeline: what the registration
+	// accepted but the caller should fix (a connection_ref naming no
+	// connection), with the field it is about.
+	Warnings []FieldError `json:"warnings,omitempty"`
 }
 
 // RegisterPipeline registers a definition given as pipeline.json (or the

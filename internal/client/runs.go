@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"time"
 )
 
@@ -77,4 +78,21 @@ func (c *Client) UpdateRun(ctx context.Context, runID string, u RunUpdate) (*Run
 // GetRun returns the run runID with its check results summary.
 func (c *Client) GetRun(ctx context.Context, runID string) (*Run, error) {
 	return call[Run](ctx, c, "GET", itemPath("/api/v1/runs", runID), nil, nil)
+}
+
+// RunFilter narrows ListRuns; empty fields do not filter. PipelineID is
+// the pipeline's name.
+type RunFilter struct {
+	PipelineID, Status string
+	Since, Until       *time.Time
+}
+
+// ListRuns returns one page of runs, newest first.
+func (c *Client) ListRuns(ctx context.Context, f RunFilter, p Page) (*List[Run], error) {
+	q := url.Values{}
+	setNonEmpty(q, "pipeline_id", f.PipelineID)
+	setNonEmpty(q, "status", f.Status)
+	setTime(q, "since", f.Since)
+	setTime(q, "until", f.Until)
+	return call[List[Run]](ctx, c, "GET", "/api/v1/runs/", p.add(q), nil)
 }
