@@ -216,9 +216,9 @@ type applyReport struct {
 	w        io.Writer
 	progress *progress // on a terminal, the spec being applied
 	dryRun   bool
-	json    bool
-	width   int // of the pipeline column
-	results []applyResult
+	json     bool
+	width    int // of the pipeline column
+	results  []applyResult
 }
 
 func newApplyReport(w io.Writer, prog *progress, set specSet, dryRun, asJSON bool) *applyReport {
