@@ -1,7 +1,9 @@
 package client
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"time"
 )
 
@@ -15,6 +17,15 @@ type Connection struct {
 	Config      map[string]any `json:"config"`
 	CreatedAt   *time.Time     `json:"created_at,omitempty"`
 	UpdatedAt   *time.Time     `json:"updated_at,omitempty"`
+}
+
+// UnmarshalJSON reads a connection keeping config numbers as written
+// (json.Number): an account id of 20 digits must not be rounded to a float.
+func (conn *Connection) UnmarshalJSON(b []byte) error {
+	type plain Connection // without this method
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	return dec.Decode((*plain)(conn))
 }
 
 // CreateConnection creates c (201); beyond the plan it is a 403
