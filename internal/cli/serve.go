@@ -3,10 +3,13 @@ package cli
 import (
 	"fmt"
 	"log/slog"
+	"net"
+	"net/url"
 	"strings"
 
 	"github.com/dataxpipe/catalog/internal/config"
 	"github.com/dataxpipe/catalog/internal/server"
+	"github.com/dataxpipe/catalog/internal/sqlstore"
 	"github.com/spf13/cobra"
 )
 
@@ -16,7 +19,8 @@ func (c *cli) serveCmd() *cobra.Command {
 		Short: "run the API server (DATAXPIPE_ADDR, default :8000)",
 		Long: `Runs the catalog's HTTP server (the API, webhooks, /healthz and /readyz)
 until it is interrupted (SIGINT or SIGTERM), then lets requests in flight
-finish. Logs are JSON lines on standard error. The embedded SQLite default
+finish. It prints where it listens (the UI at /, the API at /api/v1/) on
+standard output; logs are JSON lines on standard error. The embedded SQLite default
 migrates itself; a Postgres database must be migrated first (dxp migrate,
 or --migrate here), and the server refuses to start on an outdated schema.
 In production it also refuses to connect to Postgres as a superuser or a
@@ -44,9 +48,52 @@ configuration stops the start with every problem listed.
 			return err
 		}
 		defer srv.Close()
-		return srv.ListenAndServe(cmd.Context())
+		ln, err := net.Listen("tcp", cfg.Addr)
+		if err != nil {
+			return fmt.Errorf("listen on %s (DATAXPIPE_ADDR): %w", cfg.Addr, err)
+		}
+		c.greet(cfg, ln.Addr())
+		return srv.Serve(cmd.Context(), ln)
 	}
 	return cmd
+}
+
+// greet tells a person where the server is, on standard output: the logs
+// on standard error stay JSON lines for machines.
+func (c *cli) greet(cfg config.Config, addr net.Addr) {
+	base := "http://" + browsable(addr.String())
+	mode := "production mode"
+	if cfg.Development() {
+		mode = "development mode; scaffold keys platform-key, admin-key and dev-key"
+	}
+	fmt.Fprintf(c.Stdout, "DataXPipe Catalog listening on %s (%s, database %s)\n  UI:  %s/\n  API: %s/api/v1/\n",
+		base, mode, describeDB(cfg.DB), base, base)
+}
+
+// describeDB names the database without its credentials: the SQLite file,
+// or the Postgres host and database.
+func describeDB(dsn string) string {
+	if sqlstore.EngineOf(dsn) != sqlstore.Postgres {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "PostgreSQL"
+	}
+	return "PostgreSQL at " + u.Host + u.Path
+}
+
+// browsable turns a listen address into one a browser can open: a
+// wildcard host (":8000", "[::]:8000", "0.0.0.0:8000") is localhost.
+func browsable(hostport string) string {
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		return hostport
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
 }
 
 func (c *cli) migrateCmd() *cobra.Command {

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -34,10 +33,10 @@ func TestServe_RunsUntilInterrupted(t *testing.T) {
 	env := map[string]string{"DATAXPIPE_DB": t.TempDir() + "/s.db", "DATAXPIPE_ENV": "development", "DATAXPIPE_ADDR": addr}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	logs := &testrig.Logs{}
+	logs, out := &testrig.Logs{}, &testrig.Logs{}
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, []string{"serve"}, Env{Getenv: func(k string) string { return env[k] }, Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs})
+		done <- Run(ctx, []string{"serve"}, Env{Getenv: func(k string) string { return env[k] }, Stdin: strings.NewReader(""), Stdout: out, Stderr: logs})
 	}()
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		res, err := http.Get("http://" + addr + "/healthz")
@@ -64,6 +63,29 @@ func TestServe_RunsUntilInterrupted(t *testing.T) {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("log lacks %q:\n%s", want, logs.String())
 		}
+	}
+	// A person reads where to go on standard output; the log stays JSON.
+	want := "DataXPipe Catalog listening on http://" + addr + " (development mode; scaffold keys platform-key, admin-key and dev-key, database " +
+		env["DATAXPIPE_DB"] + ")\n  UI:  http://" + addr + "/\n  API: http://" + addr + "/api/v1/\n"
+	if out.String() != want {
+		t.Errorf("serve printed %q\nwant %q", out.String(), want)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		if !strings.HasPrefix(line, "{") {
+			t.Errorf("a log line is not JSON: %q", line)
+		}
+	}
+}
+
+func TestBrowsable(t *testing.T) {
+	for in, want := range map[string]string{":8000": "localhost:8000", "0.0.0.0:8000": "localhost:8000", "[::]:8000": "localhost:8000",
+		"127.0.0.1:9000": "127.0.0.1:9000", "[::1]:8000": "[::1]:8000", "catalog.internal:80": "catalog.internal:80"} {
+		if got := browsable(in); got != want {
+			t.Errorf("browsable(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := describeDB("postgres://app:s3cret@db:5432/catalog?sslmode=require"); got != "PostgreSQL at db:5432/catalog" {
+		t.Errorf("describeDB = %q", got)
 	}
 }
 
