@@ -66,19 +66,20 @@ func (c *cli) printNewKey(out *outputFlag, k *client.APIKey, about string) error
 
 func (c *cli) keysListCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:     "list",
+		Use:     "list [--limit N]",
 		Short:   "list the organization's API keys (admins)",
 		Long:    `Lists the organization's API keys, never the keys themselves: their prefix identifies them.`,
 		Example: examples("dxp keys list", "dxp keys list --output json"),
 		Args:    args(0, 0),
 	}
+	limit := addLimitFlag(cmd, "keys")
 	api, out := addAPIFlags(cmd), addOutputFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		cl, err := api.client(c, cmd)
 		if err != nil {
 			return err
 		}
-		keys, err := cl.AllKeys(cmd.Context())
+		keys, err := collect(c, cmd.Context(), "key", *limit, cl.ListKeys)
 		if err != nil {
 			return err
 		}

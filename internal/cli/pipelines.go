@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -11,11 +12,11 @@ import (
 
 func (c *cli) pipelinesListCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "list [--tag T]... [--owner O] [--query Q]",
+		Use:   "list [--tag T]... [--owner O] [--query Q] [--limit N]",
 		Short: "list registered pipelines (every page)",
 		Long: `Lists the organization's pipelines by name, following the API's pages to
-the end. Every --tag must match; --query matches a substring of the name
-or description.`,
+the end unless --limit stops earlier. Every --tag must match; --query
+matches a substring of the name or description.`,
 		Example: examples(
 			"dxp pipelines list",
 			"dxp pipelines list --tag pii --tag ecommerce",
@@ -26,13 +27,17 @@ or description.`,
 	tags := cmd.Flags().StringArray("tag", nil, "only pipelines with this `TAG` (repeatable; all must match)")
 	owner := cmd.Flags().String("owner", "", "only pipelines of this `OWNER`")
 	query := cmd.Flags().String("query", "", "only pipelines whose name or description contains `TEXT`")
+	limit := addLimitFlag(cmd, "pipelines")
 	api, out := addAPIFlags(cmd), addOutputFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		cl, err := api.client(c, cmd)
 		if err != nil {
 			return err
 		}
-		items, err := cl.AllPipelines(cmd.Context(), client.PipelineFilter{Tags: *tags, Owner: *owner, Query: *query})
+		f := client.PipelineFilter{Tags: *tags, Owner: *owner, Query: *query}
+		items, err := collect(c, cmd.Context(), "pipeline", *limit, func(ctx context.Context, p client.Page) (*client.List[client.Pipeline], error) {
+			return cl.ListPipelines(ctx, f, p)
+		})
 		if err != nil {
 			return err
 		}

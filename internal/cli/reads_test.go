@@ -168,3 +168,16 @@ func TestChecksList(t *testing.T) {
 func newRun(pipeline, id string) client.NewRun {
 	return client.NewRun{PipelineID: pipeline, RunID: id, Status: client.RunSuccess}
 }
+
+func TestLists_StopAtLimit(t *testing.T) {
+	tc := newTestCatalog(t, "free")
+	tc.dxp(t, "pipelines", "apply", "-f", "../../examples").must(t)
+	tc.dxp(t, "keys", "create", "ci").must(t)
+	for _, args := range [][]string{{"pipelines", "list"}, {"keys", "list"}} {
+		all := decodeJSON[[]any](t, tc.dxp(t, append(args, "--output", "json")...).must(t))
+		one := decodeJSON[[]any](t, tc.dxp(t, append(args, "--limit", "1", "--output", "json")...).must(t))
+		if len(all) < 2 || len(one) != 1 {
+			t.Errorf("dxp %v gave %d items, with --limit 1 %d", args, len(all), len(one))
+		}
+	}
+}
