@@ -171,3 +171,26 @@ func TestReportCheckResults_OneOrBatch(t *testing.T) {
 		t.Fatalf("bodies = %q", bodies)
 	}
 }
+
+func TestCollect_StopsAtLimitAndAsksForNoMore(t *testing.T) {
+	var limits []string
+	c := fakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		limits = append(limits, q.Get("limit"))
+		switch q.Get("cursor") {
+		case "":
+			fmt.Fprint(w, `{"items": [{"run_id": "a"}, {"run_id": "b"}], "next_cursor": "c1"}`)
+		default:
+			fmt.Fprint(w, `{"items": [{"run_id": "c"}, {"run_id": "d"}], "next_cursor": "c2"}`)
+		}
+	})
+	var progress []int
+	page := func(ctx context.Context, p Page) (*List[Run], error) { return c.ListRuns(ctx, RunFilter{}, p) }
+	got, err := Collect(context.Background(), page, 3, func(n int) { progress = append(progress, n) })
+	if err != nil || len(got) != 3 || got[2].RunID != "c" {
+		t.Fatalf("Collect = %+v, %v", got, err)
+	}
+	if len(limits) != 2 || limits[0] != "3" || limits[1] != "1" || len(progress) != 1 || progress[0] != 2 {
+		t.Fatalf("limits asked %v, progress %v", limits, progress)
+	}
+}
