@@ -49,11 +49,12 @@ being applied; in CI (not a terminal) it stays quiet.`,
 		ctx := cmd.Context()
 		rep := newApplyReport(c.Stdout, c.progress(), set, *dryRun, out.json())
 		var known *knownConnections
+		verb := "applying"
 		if *dryRun {
-			known = &knownConnections{cl: cl}
+			known, verb = &knownConnections{cl: cl}, "previewing"
 		}
 		for i, f := range set {
-			rep.progress.show("applying %d/%d %s…", i+1, len(set), f.pipeline.Name)
+			rep.progress.show("%s %d/%d %s…", verb, i+1, len(set), f.pipeline.Name)
 			rep.add(applyOne(ctx, cl, f, known))
 		}
 		return rep.finish()

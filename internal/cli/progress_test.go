@@ -77,6 +77,10 @@ func TestProgress_OnATerminalOnly(t *testing.T) {
 		t.Errorf("progress reached standard output:\n%s", stdout)
 	}
 
+	if _, term := runOnTerminal(t, env, "pipelines", "apply", "-f", "../../examples", "--dry-run"); !strings.Contains(term, "\r\x1b[Kpreviewing 2/3 inventory_snapshot…") {
+		t.Errorf("a dry run on a terminal: %q", term)
+	}
+
 	cl := tc.client(t, tc.admin)
 	for i := 0; i < 501; i++ {
 		if _, err := cl.CreateRun(t.Context(), newRun("orders_sync", fmt.Sprintf("r%03d", i))); err != nil {
