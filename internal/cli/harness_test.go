@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -93,4 +94,19 @@ func (tc *testCatalog) client(t *testing.T, key string) *client.Client {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// decodeJSON reads a command's --output json.
+func decodeJSON[T any](t *testing.T, r dxpResult) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, r.stdout)
+	}
+	return v
+}
+
+// newRun is a finished run of pipeline with the given id.
+func newRun(pipeline, id string) client.NewRun {
+	return client.NewRun{PipelineID: pipeline, RunID: id, Status: client.RunSuccess}
 }

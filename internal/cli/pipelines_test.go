@@ -175,3 +175,64 @@ func TestPipelinesListAndGet(t *testing.T) {
 		t.Fatalf("get of a missing pipeline: %v", r.err)
 	}
 }
+
+func TestPipelinesApply_Warnings(t *testing.T) {
+	tc := newTestCatalog(t, "free")
+	tc.dxp(t, "connections", "create", "pg-prod", "--type", "postgres", "--config", "host=db.internal").must(t)
+
+	// A dry run reads the connections and warns as the server would.
+	r := tc.dxp(t, "pipelines", "apply", "-f", "../../examples/orders.yaml", "--dry-run").must(t)
+	if !strings.Contains(r.stdout, "    warning: targets[0].connection_ref: connection_ref \"bq-prod\" names no connection") ||
+		strings.Contains(r.stdout, `"pg-prod" names no connection`) || !strings.Contains(r.stdout, "1 would create, 2 warnings") {
+		t.Fatalf("dry run:\n%s", r.stdout)
+	}
+	r = tc.dxp(t, "pipelines", "apply", "-f", "../../examples/orders.yaml").must(t)
+	if !strings.Contains(r.stdout, "    warning: targets[1].connection_ref: connection_ref \"bq-prod\" names no connection in this organization yet") ||
+		!strings.Contains(r.stdout, "1 pipeline: 1 created, 2 warnings\n") {
+		t.Fatalf("apply:\n%s", r.stdout)
+	}
+	r = tc.dxp(t, "pipelines", "apply", "-f", "../../examples/customers.yaml", "--output", "json").must(t)
+	got := decodeJSON[struct{ Results []applyResult }](t, r)
+	if len(got.Results) != 1 || len(got.Results[0].Warnings) != 3 || got.Results[0].Warnings[0].Field != "sources[0].connection_ref" ||
+		!strings.Contains(got.Results[0].Warnings[0].Message, `"pg-crm"`) {
+		t.Fatalf("apply --output json: %+v", got)
+	}
+	// No warnings is an empty list, not a missing field.
+	tc.dxp(t, "connections", "create", "bq-prod", "--type", "bigquery").must(t)
+	r = tc.dxp(t, "pipelines", "apply", "-f", "../../examples/orders.yaml", "--output", "json").must(t)
+	if !strings.Contains(r.stdout, `"warnings": []`) {
+		t.Fatalf("apply without warnings:\n%s", r.stdout)
+	}
+}
+
+func TestPipelinesDelete(t *testing.T) {
+	tc := newTestCatalog(t, "free")
+	tc.dxp(t, "pipelines", "apply", "-f", "../../examples").must(t)
+	if r := tc.dxp(t, "pipelines", "delete", "inventory_snapshot").must(t); r.stdout != "Deleted pipeline inventory_snapshot.\n" {
+		t.Fatalf("delete printed %q", r.stdout)
+	}
+	if r := tc.dxp(t, "pipelines", "get", "inventory_snapshot"); r.err == nil {
+		t.Fatal("the deleted pipeline is still there")
+	}
+	if r := tc.dxp(t, "pipelines", "delete", "inventory_snapshot"); r.err == nil || !strings.Contains(r.err.Error(), "inventory_snapshot") {
+		t.Fatalf("second delete: %v", r.err)
+	}
+	// A member may delete; a viewer may not.
+	viewer := strings.TrimSpace(tc.dxp(t, "keys", "create", "ro", "--role", "viewer").must(t).stdout)
+	if r := runDXP(t, tc.env(viewer), "", "pipelines", "delete", "orders_sync"); r.err == nil {
+		t.Fatal("a viewer deleted a pipeline")
+	}
+}
+
+func TestLists_StopAtLimit(t *testing.T) {
+	tc := newTestCatalog(t, "free")
+	tc.dxp(t, "pipelines", "apply", "-f", "../../examples").must(t)
+	tc.dxp(t, "keys", "create", "ci").must(t)
+	for _, args := range [][]string{{"pipelines", "list"}, {"keys", "list"}} {
+		all := decodeJSON[[]any](t, tc.dxp(t, append(args, "--output", "json")...).must(t))
+		one := decodeJSON[[]any](t, tc.dxp(t, append(args, "--limit", "1", "--output", "json")...).must(t))
+		if len(all) < 2 || len(one) != 1 {
+			t.Errorf("dxp %v gave %d items, with --limit 1 %d", args, len(all), len(one))
+		}
+	}
+}
