@@ -11,12 +11,13 @@ import (
 type datasetView struct {
 	ID            string `json:"id"`
 	Namespace     string `json:"namespace,omitempty"`
+	Name          string `json:"name,omitempty"`
 	Object        string `json:"object,omitempty"`
 	ConnectionRef string `json:"connection_ref,omitempty"`
 }
 
 func viewDataset(d *catalog.Dataset) datasetView {
-	return datasetView{ID: d.ID, Namespace: d.Namespace, Object: d.Object, ConnectionRef: d.ConnectionRef}
+	return datasetView{ID: d.ID, Namespace: d.Namespace, Name: d.Name, Object: d.Object, ConnectionRef: d.ConnectionRef}
 }
 
 // neighbourView is a dataset one edge away and the pipelines declaring
@@ -43,7 +44,7 @@ func viewNeighbours(ns []catalog.Neighbour) []neighbourView {
 
 func (s *Server) listDatasets(w http.ResponseWriter, r *http.Request) error {
 	q := &queryReader{r: r}
-	f := catalog.DatasetFilter{Query: q.str("q"), Page: q.page()}
+	f := catalog.DatasetFilter{Query: q.str("q"), Namespace: q.str("namespace"), Name: q.str("name"), Page: q.page()}
 	if err := q.err(); err != nil {
 		return err
 	}
@@ -54,8 +55,32 @@ func (s *Server) listDatasets(w http.ResponseWriter, r *http.Request) error {
 	return respond(w, http.StatusOK, newList(mapList(items, viewDataset), next))
 }
 
+// datasetRef reads the dataset a request addresses: the path's id or name,
+// narrowed by ?namespace= (and ?name=, for a name a path cannot carry).
+func datasetRef(r *http.Request, q *queryReader) catalog.DatasetRef {
+	ref := catalog.DatasetRef{Key: r.PathValue("dataset_id"), Namespace: q.str("namespace"), Name: q.str("name")}
+	for _, p := range ref.Validate() {
+		q.fail(p.Field, p.Message)
+	}
+	return ref
+}
+
+// resolveDataset is the id of the dataset the request addresses.
+func (s *Server) resolveDataset(r *http.Request, ref catalog.DatasetRef) (string, error) {
+	return s.store.ResolveDataset(r.Context(), ref)
+}
+
 func (s *Server) getDataset(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.store.FindDataset(r.Context(), r.PathValue("dataset_id"))
+	q := &queryReader{r: r}
+	ref := datasetRef(r, q)
+	if err := q.err(); err != nil {
+		return err
+	}
+	id, err := s.resolveDataset(r, ref)
+	if err != nil {
+		return err
+	}
+	d, err := s.store.FindDataset(r.Context(), id)
 	if err != nil {
 		return err
 	}

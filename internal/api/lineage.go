@@ -13,6 +13,7 @@ import (
 type lineageNodeView struct {
 	ID            string `json:"id"`
 	Namespace     string `json:"namespace,omitempty"`
+	Name          string `json:"name,omitempty"`
 	Object        string `json:"object,omitempty"`
 	ConnectionRef string `json:"connection_ref,omitempty"`
 	Depth         int    `json:"depth"`
@@ -38,7 +39,7 @@ func viewLineage(g *catalog.LineageGraph) lineageView {
 	v := lineageView{Root: g.Root, Direction: g.Direction, Depth: g.Depth, Truncated: g.Truncated,
 		Nodes: make([]lineageNodeView, len(g.Nodes)), Edges: make([]lineageEdgeView, len(g.Edges))}
 	for i, n := range g.Nodes {
-		v.Nodes[i] = lineageNodeView{ID: n.ID, Namespace: n.Namespace, Object: n.Object, ConnectionRef: n.ConnectionRef, Depth: n.Depth}
+		v.Nodes[i] = lineageNodeView{ID: n.ID, Namespace: n.Namespace, Name: n.Name, Object: n.Object, ConnectionRef: n.ConnectionRef, Depth: n.Depth}
 	}
 	for i, e := range g.Edges {
 		v.Edges[i] = lineageEdgeView(e)
@@ -50,8 +51,8 @@ func viewLineage(g *catalog.LineageGraph) lineageView {
 // DOT (?format=dot) or SVG (?format=svg, or Accept: image/svg+xml).
 func (s *Server) getLineage(w http.ResponseWriter, r *http.Request) error {
 	q := &queryReader{r: r}
+	ref := datasetRef(r, q)
 	lq := catalog.LineageQuery{
-		Root:      r.PathValue("dataset_id"),
 		Direction: catalog.Direction(cmp.Or(q.str("direction"), string(catalog.Both))),
 		Depth:     q.int("depth", catalog.DefaultLineageDepth, 1, catalog.MaxLineageDepth),
 	}
@@ -66,6 +67,10 @@ func (s *Server) getLineage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if err := q.err(); err != nil {
+		return err
+	}
+	var err error
+	if lq.Root, err = s.resolveDataset(r, ref); err != nil {
 		return err
 	}
 	g, err := s.store.Lineage(r.Context(), lq)

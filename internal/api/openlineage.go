@@ -42,13 +42,28 @@ func (s *Server) postLineage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ev, err := parseEvent(body) // text_checks.go
+	ev, err := parseLineageEvent(body)
 	if err != nil {
 		return err
 	}
-	res, err := s.store.IngestOpenLineage(r.Context(), lineageEvent(ev), checkSeverities) // convert.go
+	res, err := s.store.IngestOpenLineage(r.Context(), ev, checkSeverities)
 	if err != nil {
 		return err
 	}
 	return respond(w, http.StatusCreated, viewIngest(res))
+}
+
+// parseLineageEvent parses one event into the catalog's terms (convert.go),
+// refusing identifiers longer than the catalog stores with a 422 that
+// points at each of them.
+func parseLineageEvent(body []byte) (catalog.OpenLineageEvent, error) {
+	parsed, err := parseEvent(body) // text_checks.go: storable text, its own 422s
+	if err != nil {
+		return catalog.OpenLineageEvent{}, err
+	}
+	ev := lineageEvent(parsed)
+	if errs := ev.ValidateOpenLineageNames(); len(errs) > 0 {
+		return catalog.OpenLineageEvent{}, catalog.Invalid(errs)
+	}
+	return ev, nil
 }

@@ -86,10 +86,10 @@ func (s *Server) postLineageBatch(w http.ResponseWriter, r *http.Request) error 
 
 // ingestOne parses and applies one event of a batch.
 func (s *Server) ingestOne(r *http.Request, raw []byte) error {
-	ev, err := parseEvent(raw) // text_checks.go
+	ev, err := parseLineageEvent(raw)
 	if err != nil {
 		return err
 	}
-	_, err = s.store.IngestOpenLineage(r.Context(), lineageEvent(ev), checkSeverities)
+	_, err = s.store.IngestOpenLineage(r.Context(), ev, checkSeverities)
 	return s.classify(err)
 }

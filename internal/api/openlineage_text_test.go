@@ -25,7 +25,7 @@ func TestOpenLineage_BatchUnstorableEventFailsAlone(t *testing.T) {
 			  "run":{"runId":"0190a0b0-0000-7000-8000-%012d"},"job":{"namespace":"airflow","name":%s},
 			  "outputs":[{"namespace":"warehouse","name":%q}]}`, n, job, dataset)
 		}
-		long := strings.Repeat("x", catalog.MaxNameBytes+1)
+		long := strings.Repeat("x", catalog.MaxDatasetNameBytes+1) // dataset names are stored up to 8 KiB
 		batch := "[" + strings.Join([]string{
 			event(1, `"first"`, "a"),
 			event(2, `"bad\u0000job"`, "b"),

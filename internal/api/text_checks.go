@@ -54,15 +54,17 @@ func parseEvent(raw []byte) (openlineage.Event, error) {
 	datasets := func(list string, ds []openlineage.Dataset) {
 		for i, d := range ds {
 			at := list + "[" + strconv.Itoa(i) + "]."
-			name(at+"namespace", d.Namespace)
-			name(at+"name", d.Name)
+			// Dataset names are stored up to catalog.MaxDatasetNameBytes
+			// (migration 0011 indexes them by prefix).
+			problems = catalog.CheckText(problems, at+"namespace", d.Namespace, catalog.MaxDatasetNamespaceBytes)
+			problems = catalog.CheckText(problems, at+"name", d.Name, catalog.MaxDatasetNameBytes)
 		}
 	}
 	datasets("inputs", ev.Inputs)
 	datasets("outputs", ev.Outputs)
 	if ev.Dataset != nil {
-		name("dataset.namespace", ev.Dataset.Namespace)
-		name("dataset.name", ev.Dataset.Name)
+		problems = catalog.CheckText(problems, "dataset.namespace", ev.Dataset.Namespace, catalog.MaxDatasetNamespaceBytes)
+		problems = catalog.CheckText(problems, "dataset.name", ev.Dataset.Name, catalog.MaxDatasetNameBytes)
 	}
 	for _, ref := range []*openlineage.RunRef{ev.Parent, ev.Root} {
 		if ref != nil {

@@ -6,12 +6,14 @@ import (
 )
 
 // Dataset is a node of an organization's lineage graph. Its ID is the id
-// declared in pipeline specs (clean_orders); Object and ConnectionRef are
-// "" when no declaration says them. Namespace is the OpenLineage namespace
-// of datasets that arrive through events ("" for spec datasets).
+// declared in pipeline specs (clean_orders), or for a dataset that arrives
+// through OpenLineage events ObservedDatasetID(Namespace, Name); Object and
+// ConnectionRef are "" when no declaration says them. Namespace and Name
+// are the OpenLineage identity ("" for spec datasets that no event met).
 type Dataset struct {
 	ID            string
 	Namespace     string
+	Name          string
 	Object        string
 	ConnectionRef string
 }
@@ -95,9 +97,11 @@ type DatasetDetail struct {
 }
 
 // DatasetFilter narrows a dataset list; Query is a case-insensitive
-// substring of the id or the object.
+// substring of the id, the name or the object; Namespace and Name match
+// exactly when given.
 type DatasetFilter struct {
-	Query string
+	Query           string
+	Namespace, Name string
 	Page
 }
 
@@ -113,4 +117,9 @@ type LineageService interface {
 	// FindDataset returns one dataset with its producers and neighbours.
 	// ENOTFOUND.
 	FindDataset(ctx context.Context, id string) (*DatasetDetail, error)
+	// ResolveDataset returns the id of the dataset ref addresses: its id,
+	// else the one dataset of that name, or the dataset (Namespace, Name).
+	// ENOTFOUND; ECONFLICT (AmbiguousDataset) for a bare name that several
+	// datasets carry.
+	ResolveDataset(ctx context.Context, ref DatasetRef) (string, error)
 }

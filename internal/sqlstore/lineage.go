@@ -54,7 +54,7 @@ func (tx *Tx) replaceLineage(ctx context.Context, orgID string, src lineageSourc
 	nodes, decls, links := make([][]any, len(datasets)), make([][]any, len(datasets)), make([][]any, len(edges))
 	affected := append([]string(nil), old...)
 	for i, d := range datasets {
-		nodes[i] = []any{orgID, d.ID, d.Object, d.ConnectionRef, now, now}
+		nodes[i] = []any{orgID, d.ID, d.Namespace, d.Name, d.Object, d.ConnectionRef, now, now}
 		decls[i] = []any{orgID, src.kind, src.name, d.ID, d.Object, d.ConnectionRef, now}
 		affected = append(affected, d.ID)
 	}
@@ -66,8 +66,9 @@ func (tx *Tx) replaceLineage(ctx context.Context, orgID string, src lineageSourc
 		rows [][]any
 	}{
 		// A new node starts with its first declaration's fields, so the
-		// refresh below rewrites only nodes that existed already.
-		{`INSERT INTO datasets (organization_id, id, object, connection_ref, created_at, updated_at) VALUES %s
+		// refresh below rewrites only nodes that existed already. An
+		// observed node's namespace and name are its id's, never changed.
+		{`INSERT INTO datasets (organization_id, id, namespace, name, object, connection_ref, created_at, updated_at) VALUES %s
 			ON CONFLICT (organization_id, id) DO NOTHING`, nodes},
 		{`INSERT INTO dataset_declarations (organization_id, source_kind, source_name, dataset_id, object, connection_ref, declared_at) VALUES %s`, decls},
 		{`INSERT INTO lineage_edges (organization_id, from_id, to_id, source_kind, source_name, created_at) VALUES %s`, links},
@@ -257,13 +258,13 @@ func (w walk) cte() string {
 // (those leaving a node closer than the bound), and one "cut" row when a
 // node at the bound has edges it did not follow.
 func (w walk) rows() string {
-	return `SELECT 'node', r.id, ds.namespace, ds.object, ds.connection_ref, r.depth
+	return `SELECT 'node', r.id, ds.namespace, ds.name, ds.object, ds.connection_ref, r.depth
 		FROM ` + w.name + ` r CROSS JOIN datasets ds WHERE ds.organization_id = $2 AND ds.id = r.id
 	UNION ALL
-	SELECT 'edge', e.from_id, e.to_id, e.source_kind, e.source_name, 0
+	SELECT 'edge', e.from_id, e.to_id, e.source_kind, e.source_name, '', 0
 		FROM ` + w.name + ` r CROSS JOIN lineage_edges e WHERE e.organization_id = $2 AND e.` + w.near + ` = r.id AND r.depth < $3
 	UNION ALL
-	SELECT 'cut', '', '', '', '', 1 WHERE EXISTS (SELECT 1
+	SELECT 'cut', '', '', '', '', '', 1 WHERE EXISTS (SELECT 1
 		FROM ` + w.name + ` r CROSS JOIN lineage_edges e WHERE e.organization_id = $2 AND e.` + w.near + ` = r.id AND r.depth = $3)`
 }
 
@@ -291,9 +292,9 @@ func (db *DB) Lineage(ctx context.Context, q catalog.LineageQuery) (*catalog.Lin
 	nodes := map[string]int{} // index in g.Nodes
 	edges := map[catalog.LineageEdge]bool{}
 	for rows.Next() {
-		var kind, a, b, c, d string
+		var kind, a, b, c, d, e string
 		var n int
-		if err := rows.Scan(&kind, &a, &b, &c, &d, &n); err != nil {
+		if err := rows.Scan(&kind, &a, &b, &c, &d, &e, &n); err != nil {
 			return nil, err
 		}
 		switch kind {
@@ -301,7 +302,7 @@ func (db *DB) Lineage(ctx context.Context, q catalog.LineageQuery) (*catalog.Lin
 			// Reached both ways: the smaller depth wins.
 			if i, ok := nodes[a]; !ok {
 				nodes[a] = len(g.Nodes)
-				g.Nodes = append(g.Nodes, catalog.LineageNode{Dataset: catalog.Dataset{ID: a, Namespace: b, Object: c, ConnectionRef: d}, Depth: n})
+				g.Nodes = append(g.Nodes, catalog.LineageNode{Dataset: catalog.Dataset{ID: a, Namespace: b, Name: c, Object: d, ConnectionRef: e}, Depth: n})
 			} else {
 				g.Nodes[i].Depth = min(g.Nodes[i].Depth, n)
 			}
@@ -351,11 +352,11 @@ func sortGraph(g *catalog.LineageGraph) {
 	})
 }
 
-const datasetColumns = `id, namespace, object, connection_ref`
+const datasetColumns = `id, namespace, name, object, connection_ref`
 
 func scanDataset(row scanner) (*catalog.Dataset, error) {
 	d := &catalog.Dataset{}
-	return d, row.Scan(&d.ID, &d.Namespace, &d.Object, &d.ConnectionRef)
+	return d, row.Scan(&d.ID, &d.Namespace, &d.Name, &d.Object, &d.ConnectionRef)
 }
 
 // ListDatasets lists the organization's datasets by id.
@@ -373,7 +374,13 @@ func (db *DB) ListDatasets(ctx context.Context, f catalog.DatasetFilter) ([]*cat
 	q := `SELECT ` + datasetColumns + ` FROM datasets WHERE organization_id = $1`
 	if f.Query != "" {
 		like := a.add("%" + escapeLike(strings.ToLower(f.Query)) + "%")
-		q += ` AND (LOWER(id) LIKE ` + like + ` ESCAPE '\' OR LOWER(object) LIKE ` + like + ` ESCAPE '\')`
+		q += ` AND (LOWER(id) LIKE ` + like + ` ESCAPE '\' OR LOWER(object) LIKE ` + like + ` ESCAPE '\' OR LOWER(name) LIKE ` + like + ` ESCAPE '\')`
+	}
+	if f.Namespace != "" {
+		q += ` AND namespace = ` + a.add(f.Namespace)
+	}
+	if f.Name != "" {
+		q += ` AND ` + byName(&a, f.Name)
 	}
 	if after != nil {
 		q += ` AND id > ` + a.add(after[0])
@@ -397,7 +404,7 @@ func (db *DB) FindDataset(ctx context.Context, id string) (*catalog.DatasetDetai
 		return nil, notFound(err, "No dataset %q in this organization's lineage graph.", id)
 	}
 	neighbours := func(near, far string) string {
-		return `SELECT n.id, n.namespace, n.object, n.connection_ref, e.source_kind, e.source_name
+		return `SELECT n.id, n.namespace, n.name, n.object, n.connection_ref, e.source_kind, e.source_name
 			FROM lineage_edges e JOIN datasets n ON n.organization_id = e.organization_id AND n.id = e.` + far + `
 			WHERE e.organization_id = $1 AND e.` + near + ` = $2 ORDER BY n.id, e.source_kind, e.source_name`
 	}
@@ -428,7 +435,7 @@ func (db *DB) neighbours(ctx context.Context, q, orgID, id string) ([]catalog.Ne
 	for rows.Next() {
 		var n catalog.Neighbour
 		var kind, source string
-		if err := rows.Scan(&n.ID, &n.Namespace, &n.Object, &n.ConnectionRef, &kind, &source); err != nil {
+		if err := rows.Scan(&n.ID, &n.Namespace, &n.Name, &n.Object, &n.ConnectionRef, &kind, &source); err != nil {
 			return nil, err
 		}
 		if len(out) == 0 || out[len(out)-1].ID != n.ID {

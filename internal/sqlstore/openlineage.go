@@ -111,13 +111,6 @@ func (tx *Tx) applyOpenLineageLineage(ctx context.Context, orgID string, ev cata
 	if err := tx.replaceLineage(ctx, orgID, lineageSource{kind, name}, datasets, edges); err != nil {
 		return err
 	}
-	// replaceLineage keeps only spec fields; the newest event's namespace wins.
-	for _, d := range datasets {
-		if _, err := tx.exec(ctx, `UPDATE datasets SET namespace = $1 WHERE organization_id = $2 AND id = $3 AND namespace <> $1`,
-			d.Namespace, orgID, d.ID); err != nil {
-			return fmt.Errorf("set dataset namespace: %w", err)
-		}
-	}
 	return nil
 }
 
@@ -135,17 +128,17 @@ func (tx *Tx) eventDatasets(ctx context.Context, orgID string, list []catalog.Op
 
 // eventDataset is the graph node of an OpenLineage dataset: the node whose
 // object is the dataset's name (a spec's clean_orders for
-// analytics.orders_clean; the smallest id if several), else a node with the
-// name as its id. The latter gets no object, so that it never shadows a
-// spec's node in a later match.
+// analytics.orders_clean; the smallest id if several), else the observed
+// node of (namespace, name). The latter gets no object, so that it never
+// shadows a spec's node in a later match.
 func (tx *Tx) eventDataset(ctx context.Context, orgID string, d catalog.OpenLineageDataset) (catalog.Dataset, error) {
 	var id string
 	err := tx.queryRow(ctx, `SELECT id FROM datasets WHERE organization_id = $1 AND object = $2 ORDER BY id LIMIT 1`, orgID, d.Name).Scan(&id)
 	switch {
 	case err == nil:
-		return catalog.Dataset{ID: id, Namespace: d.Namespace, Object: d.Name}, nil
+		return catalog.Dataset{ID: id, Object: d.Name}, nil
 	case errors.Is(err, sql.ErrNoRows):
-		return catalog.Dataset{ID: d.Name, Namespace: d.Namespace}, nil
+		return catalog.Dataset{ID: catalog.ObservedDatasetID(d.Namespace, d.Name), Namespace: d.Namespace, Name: d.Name}, nil
 	}
 	return catalog.Dataset{}, fmt.Errorf("match dataset: %w", err)
 }

@@ -92,8 +92,8 @@ func TestIngestOpenLineage_OutOfOrderAndDuplicates(t *testing.T) {
 
 		// The load task's COMPLETE declared staging → orders_clean; its
 		// START, delivered later but older, did not take that back.
-		d, err := db.FindDataset(ctx, "analytics.orders_clean")
-		if err != nil || len(d.Upstream) != 1 || d.Upstream[0].ID != "orders/2024-05-01" || d.Namespace != "bigquery" {
+		d, err := db.FindDataset(ctx, catalog.ObservedDatasetID("bigquery", "analytics.orders_clean"))
+		if err != nil || len(d.Upstream) != 1 || d.Upstream[0].Name != "orders/2024-05-01" || d.Namespace != "bigquery" {
 			t.Errorf("analytics.orders_clean = %+v, %v", d, err)
 		}
 

@@ -1,0 +1,73 @@
+package api_test
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/dataxpipe/catalog/internal/catalog"
+)
+
+// olRun is a minimal valid RunEvent of job reading in and writing out, each
+// a [namespace, name] pair.
+func olRun(job, runID, eventType, at string, in, out [][2]string) string {
+	ds := func(list [][2]string) string {
+		var parts []string
+		for _, d := range list {
+			parts = append(parts, fmt.Sprintf(`{"namespace":%q,"name":%q}`, d[0], d[1]))
+		}
+		return "[" + strings.Join(parts, ",") + "]"
+	}
+	return fmt.Sprintf(`{"eventType":%q,"eventTime":%q,"producer":"https://example.com/test","schemaURL":"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+		"run":{"runId":%q},"job":{"namespace":"spark","name":%q},"inputs":%s,"outputs":%s}`, eventType, at, runID, job, ds(in), ds(out))
+}
+
+func TestOpenLineage_DatasetsByNamespaceAndName(t *testing.T) {
+	e := sqliteEnv(t)
+	_, key := e.newOrg("acme", catalog.PlanBusiness)
+	e.postOL("/api/v1/lineage", key, olRun("sync_a", "0190f1e4-0000-7000-8000-00000000000a", "COMPLETE", "2024-05-01T02:00:00Z",
+		[][2]string{{"postgres://db-a:5432", "public.customers"}}, [][2]string{{"s3://lake", "customers_a"}})).expect(201)
+	e.postOL("/api/v1/lineage", key, olRun("sync_b", "0190f1e4-0000-7000-8000-00000000000b", "COMPLETE", "2024-05-01T02:00:00Z",
+		[][2]string{{"postgres://db-b:5432", "public.customers"}}, [][2]string{{"s3://lake", "customers_b"}})).expect(201)
+
+	p := e.do("GET", "/api/v1/datasets/public.customers", key, "").expect(409).json()
+	if errs, _ := p["errors"].([]any); len(errs) != 2 || !strings.Contains(p["detail"].(string), "postgres://db-a:5432") {
+		t.Errorf("ambiguous name: %v", p)
+	}
+	e.do("GET", "/api/v1/lineage/public.customers", key, "").expect(409)
+	ns := url.QueryEscape("postgres://db-a:5432")
+	d := e.do("GET", "/api/v1/datasets/public.customers?namespace="+ns, key, "").expect(200).json()
+	if d["namespace"] != "postgres://db-a:5432" || d["name"] != "public.customers" {
+		t.Errorf("namespaced: %v", d)
+	}
+	byID := e.do("GET", "/api/v1/datasets/"+d["id"].(string), key, "").expect(200).json()
+	if byID["id"] != d["id"] || len(byID["downstream"].([]any)) != 1 {
+		t.Errorf("by id: %v", byID)
+	}
+	down := e.do("GET", "/api/v1/lineage/public.customers?direction=downstream&namespace="+ns, key, "").expect(200).json()
+	if !hasEdge(down, "public.customers", "customers_a") || hasEdge(down, "public.customers", "customers_b") {
+		t.Errorf("db-a's lineage: %v", down)
+	}
+	// A unique name still resolves, as today's URLs do.
+	e.do("GET", "/api/v1/lineage/customers_b", key, "").expect(200)
+	e.do("GET", "/api/v1/datasets/customers_b?namespace="+url.QueryEscape("s3://other"), key, "").expect(404)
+	list := e.do("GET", "/api/v1/datasets/?name=public.customers", key, "").expect(200).json()["items"].([]any)
+	if len(list) != 2 {
+		t.Errorf("list by name: %v", list)
+	}
+}
+
+// A name of 8 KiB is stored; a longer one is a 422 pointing at it.
+func TestOpenLineage_NameLengthBound(t *testing.T) {
+	e := sqliteEnv(t)
+	_, key := e.newOrg("acme", catalog.PlanBusiness)
+	fits := strings.Repeat("n", catalog.MaxDatasetNameBytes)
+	e.postOL("/api/v1/lineage", key, olRun("j", "0190f1e4-0000-7000-8000-00000000000c", "COMPLETE", "2024-05-01T02:00:00Z",
+		[][2]string{{"s3://lake", "in"}}, [][2]string{{"s3://lake", fits}})).expect(201)
+	p := e.postOL("/api/v1/lineage", key, olRun("j", "0190f1e4-0000-7000-8000-00000000000d", "COMPLETE", "2024-05-01T02:00:00Z",
+		[][2]string{{"s3://lake", "in"}}, [][2]string{{"s3://lake", fits + "x"}})).expect(422).json()
+	if errs := p["errors"].([]any); len(errs) != 1 || errs[0].(map[string]any)["field"] != "outputs[0].name" {
+		t.Errorf("too long: %v", p)
+	}
+}
