@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
 )
@@ -24,6 +25,11 @@ type lineageEdgeView struct {
 	To       string `json:"to"`
 	Pipeline string `json:"pipeline"`
 	Job      string `json:"job,omitempty"` // edges reported through OpenLineage
+	// Edges of OpenLineage jobs: when runs reported them, and whether only
+	// an older run did (shown with ?history=true).
+	FirstSeen *time.Time `json:"first_seen_at,omitempty"`
+	LastSeen  *time.Time `json:"last_seen_at,omitempty"`
+	Historic  bool       `json:"historic,omitempty"`
 }
 
 type lineageView struct {
@@ -42,7 +48,8 @@ func viewLineage(g *catalog.LineageGraph) lineageView {
 		v.Nodes[i] = lineageNodeView{ID: n.ID, Namespace: n.Namespace, Name: n.Name, Object: n.Object, ConnectionRef: n.ConnectionRef, Depth: n.Depth}
 	}
 	for i, e := range g.Edges {
-		v.Edges[i] = lineageEdgeView(e)
+		v.Edges[i] = lineageEdgeView{From: e.From, To: e.To, Pipeline: e.Pipeline, Job: e.Job,
+			FirstSeen: utcPtr(e.FirstSeen), LastSeen: utcPtr(e.LastSeen), Historic: e.Historic}
 	}
 	return v
 }
@@ -55,6 +62,7 @@ func (s *Server) getLineage(w http.ResponseWriter, r *http.Request) error {
 	lq := catalog.LineageQuery{
 		Direction: catalog.Direction(cmp.Or(q.str("direction"), string(catalog.Both))),
 		Depth:     q.int("depth", catalog.DefaultLineageDepth, 1, catalog.MaxLineageDepth),
+		History:   historyParam(q),
 	}
 	q.allow("format") // read by lineageFormat, which also looks at Accept
 	format := lineageFormat(r)
@@ -139,4 +147,26 @@ func acceptQ(accept, mt string) float64 {
 		best = max(best, q)
 	}
 	return best
+}
+
+// utcPtr is t in UTC, nil for nil.
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// historyParam reads ?history=true|false: whether the walk also follows
+// the edges only older runs of a job reported.
+func historyParam(q *queryReader) bool {
+	switch v := q.str("history"); v {
+	case "", "false":
+		return false
+	case "true":
+		return true
+	}
+	q.fail("history", "history must be true or false.")
+	return false
 }

@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // Dataset is a node of an organization's lineage graph. Its ID is the id
@@ -23,6 +24,12 @@ type Dataset struct {
 type LineageEdge struct {
 	From, To, Pipeline string
 	Job                string // the OpenLineage job ("namespace/name") that reported the edge, if any
+	// Historic is true for an edge of a job's older run that its latest
+	// run reporting lineage did not report again. Spec edges never are.
+	Historic bool
+	// FirstSeen and LastSeen are the event times of the first and last
+	// run that reported a job's edge; nil for spec edges.
+	FirstSeen, LastSeen *time.Time
 }
 
 // Direction is which way a lineage walk goes from its root.
@@ -46,6 +53,7 @@ type LineageQuery struct {
 	Root      string
 	Direction Direction
 	Depth     int
+	History   bool // also follow historic edges (LineageEdge.Historic)
 }
 
 // Validate lists the query's problems.

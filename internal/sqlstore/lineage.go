@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
 )
@@ -229,7 +230,8 @@ var (
 )
 
 // The walk's arguments, shared by both directions: $1 the root, $2 the
-// organization, $3 the depth bound.
+// organization, $3 the depth bound, $4 the least is_current an edge needs
+// (true hides historic edges; false follows every edge).
 
 // cte is the walk as WITH RECURSIVE terms, the same SQL on both engines.
 // Its rows are (dataset, depth) pairs joined with UNION, which both engines
@@ -250,7 +252,7 @@ func (w walk) cte() string {
 		SELECT CAST($1 AS TEXT), 0
 		UNION
 		SELECT e.` + w.far + `, s.depth + 1 FROM ` + w.name + `_walk s CROSS JOIN lineage_edges e
-		WHERE e.organization_id = $2 AND e.` + w.near + ` = s.id AND s.depth < $3
+		WHERE e.organization_id = $2 AND e.` + w.near + ` = s.id AND s.depth < $3 AND e.is_current >= $4
 	), ` + w.name + ` AS MATERIALIZED (SELECT id, MIN(depth) AS depth FROM ` + w.name + `_walk GROUP BY id)`
 }
 
@@ -258,14 +260,14 @@ func (w walk) cte() string {
 // (those leaving a node closer than the bound), and one "cut" row when a
 // node at the bound has edges it did not follow.
 func (w walk) rows() string {
-	return `SELECT 'node', r.id, ds.namespace, ds.name, ds.object, ds.connection_ref, r.depth
+	return `SELECT 'node', r.id, ds.namespace, ds.name, ds.object, ds.connection_ref, r.depth, NULL, NULL
 		FROM ` + w.name + ` r CROSS JOIN datasets ds WHERE ds.organization_id = $2 AND ds.id = r.id
 	UNION ALL
-	SELECT 'edge', e.from_id, e.to_id, e.source_kind, e.source_name, '', 0
-		FROM ` + w.name + ` r CROSS JOIN lineage_edges e WHERE e.organization_id = $2 AND e.` + w.near + ` = r.id AND r.depth < $3
+	SELECT 'edge', e.from_id, e.to_id, e.source_kind, e.source_name, '', CASE WHEN e.is_current THEN 1 ELSE 0 END, e.first_seen_at, e.last_seen_at
+		FROM ` + w.name + ` r CROSS JOIN lineage_edges e WHERE e.organization_id = $2 AND e.` + w.near + ` = r.id AND r.depth < $3 AND e.is_current >= $4
 	UNION ALL
-	SELECT 'cut', '', '', '', '', '', 1 WHERE EXISTS (SELECT 1
-		FROM ` + w.name + ` r CROSS JOIN lineage_edges e WHERE e.organization_id = $2 AND e.` + w.near + ` = r.id AND r.depth = $3)`
+	SELECT 'cut', '', '', '', '', '', 1, NULL, NULL WHERE EXISTS (SELECT 1
+		FROM ` + w.name + ` r CROSS JOIN lineage_edges e WHERE e.organization_id = $2 AND e.` + w.near + ` = r.id AND r.depth = $3 AND e.is_current >= $4)`
 }
 
 // Lineage walks the organization's graph from q.Root in the database, in
@@ -283,18 +285,19 @@ func (db *DB) Lineage(ctx context.Context, q catalog.LineageQuery) (*catalog.Lin
 	for _, w := range walks {
 		ctes, selects = append(ctes, w.cte()), append(selects, w.rows())
 	}
-	rows, err := db.query(ctx, `WITH RECURSIVE `+strings.Join(ctes, ", ")+" "+strings.Join(selects, " UNION ALL "), q.Root, orgID, q.Depth)
+	rows, err := db.query(ctx, `WITH RECURSIVE `+strings.Join(ctes, ", ")+" "+strings.Join(selects, " UNION ALL "), q.Root, orgID, q.Depth, !q.History)
 	if err != nil {
 		return nil, fmt.Errorf("walk lineage: %w", err)
 	}
 	defer rows.Close()
 	g := &catalog.LineageGraph{LineageQuery: q}
 	nodes := map[string]int{} // index in g.Nodes
-	edges := map[catalog.LineageEdge]bool{}
+	edges := map[[4]string]catalog.LineageEdge{}
 	for rows.Next() {
 		var kind, a, b, c, d, e string
 		var n int
-		if err := rows.Scan(&kind, &a, &b, &c, &d, &e, &n); err != nil {
+		var first, last *time.Time
+		if err := rows.Scan(&kind, &a, &b, &c, &d, &e, &n, nullTimeCol{&first}, nullTimeCol{&last}); err != nil {
 			return nil, err
 		}
 		switch kind {
@@ -307,7 +310,8 @@ func (db *DB) Lineage(ctx context.Context, q catalog.LineageQuery) (*catalog.Lin
 				g.Nodes[i].Depth = min(g.Nodes[i].Depth, n)
 			}
 		case "edge":
-			edges[catalog.LineageEdge{From: a, To: b, Pipeline: edgePipeline(c, d), Job: edgeJob(c, d)}] = true
+			edges[[4]string{a, b, c, d}] = catalog.LineageEdge{From: a, To: b, Pipeline: edgePipeline(c, d), Job: edgeJob(c, d),
+				Historic: n == 0, FirstSeen: first, LastSeen: last}
 		case "cut":
 			g.Truncated = true
 		}
@@ -318,7 +322,7 @@ func (db *DB) Lineage(ctx context.Context, q catalog.LineageQuery) (*catalog.Lin
 	if len(g.Nodes) == 0 { // the root row joins no dataset
 		return nil, catalog.Errorf(catalog.ENOTFOUND, "No dataset %q in this organization's lineage graph.", q.Root)
 	}
-	for e := range edges {
+	for _, e := range edges {
 		g.Edges = append(g.Edges, e)
 	}
 	sortGraph(g)
@@ -406,7 +410,7 @@ func (db *DB) FindDataset(ctx context.Context, id string) (*catalog.DatasetDetai
 	neighbours := func(near, far string) string {
 		return `SELECT n.id, n.namespace, n.name, n.object, n.connection_ref, e.source_kind, e.source_name
 			FROM lineage_edges e JOIN datasets n ON n.organization_id = e.organization_id AND n.id = e.` + far + `
-			WHERE e.organization_id = $1 AND e.` + near + ` = $2 ORDER BY n.id, e.source_kind, e.source_name`
+			WHERE e.organization_id = $1 AND e.` + near + ` = $2 AND e.is_current = $3 ORDER BY n.id, e.source_kind, e.source_name`
 	}
 	detail := &catalog.DatasetDetail{Dataset: *d, Producers: []string{}}
 	if detail.Upstream, err = db.neighbours(ctx, neighbours("to_id", "from_id"), orgID, id); err != nil {
@@ -426,7 +430,7 @@ func (db *DB) FindDataset(ctx context.Context, id string) (*catalog.DatasetDetai
 // neighbours reads rows ordered by neighbour id into one entry per
 // neighbour with the pipelines of its edges.
 func (db *DB) neighbours(ctx context.Context, q, orgID, id string) ([]catalog.Neighbour, error) {
-	rows, err := db.query(ctx, q, orgID, id)
+	rows, err := db.query(ctx, q, orgID, id, true)
 	if err != nil {
 		return nil, fmt.Errorf("read neighbours: %w", err)
 	}

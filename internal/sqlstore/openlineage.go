@@ -73,47 +73,6 @@ func (tx *Tx) storeOpenLineageEvent(ctx context.Context, orgID string, ev catalo
 	return n == 0, nil
 }
 
-// applyOpenLineageLineage declares the event's datasets and its inputs →
-// outputs edges as its job's part of the graph (a DatasetEvent: its one
-// dataset). An event without datasets leaves its job's edges alone, and so
-// does one older than the newest event of the job that had datasets: a
-// START delivered after its COMPLETE must not take back what COMPLETE said.
-func (tx *Tx) applyOpenLineageLineage(ctx context.Context, orgID string, ev catalog.OpenLineageEvent) error {
-	var ins, outs []catalog.Dataset
-	switch {
-	case ev.Kind == catalog.OpenLineageDatasetEvent && ev.Dataset != nil:
-		d, err := tx.eventDataset(ctx, orgID, *ev.Dataset)
-		if err != nil {
-			return err
-		}
-		ins = []catalog.Dataset{d}
-	case !ev.CarriesLineage():
-		return nil
-	default:
-		var newer int
-		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM openlineage_events WHERE organization_id = $1 AND job_namespace = $2
-			AND job_name = $3 AND has_lineage = $4 AND event_time > $5`, orgID, ev.JobNamespace, ev.JobName, true, ts(ev.EventTime)).Scan(&newer); err != nil {
-			return fmt.Errorf("find newer events of job: %w", err)
-		}
-		if newer > 0 {
-			return nil
-		}
-		var err error
-		if ins, err = tx.eventDatasets(ctx, orgID, ev.Inputs); err != nil {
-			return err
-		}
-		if outs, err = tx.eventDatasets(ctx, orgID, ev.Outputs); err != nil {
-			return err
-		}
-	}
-	datasets, edges := catalog.OpenLineageLineage(ins, outs)
-	kind, name := ev.LineageSource()
-	if err := tx.replaceLineage(ctx, orgID, lineageSource{kind, name}, datasets, edges); err != nil {
-		return err
-	}
-	return nil
-}
-
 func (tx *Tx) eventDatasets(ctx context.Context, orgID string, list []catalog.OpenLineageDataset) ([]catalog.Dataset, error) {
 	var out []catalog.Dataset
 	for _, d := range list {

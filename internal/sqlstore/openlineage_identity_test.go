@@ -106,3 +106,61 @@ func TestIngestOpenLineage_LongNames(t *testing.T) {
 		}
 	})
 }
+
+// sparkRun is a Spark application run: inputs on START, outputs on COMPLETE.
+func sparkRun(runID, start, end string, in, out string) []catalog.OpenLineageEvent {
+	s := olJob("etl.app", start, []string{in}, nil)
+	s.EventType, s.Status, s.Terminal, s.RunID, s.DAGRunID, s.Fingerprint = "START", catalog.RunRunning, false, runID, runID, runID+"s"
+	c := olJob("etl.app", end, nil, []string{out})
+	c.RunID, c.DAGRunID, c.Fingerprint = runID, runID, runID+"c"
+	return []catalog.OpenLineageEvent{s, c}
+}
+
+// graphOf is the whole graph around root with history, as text.
+func graphOf(t *testing.T, db *sqlstore.DB, ctx context.Context, root string) string {
+	t.Helper()
+	g, err := db.Lineage(ctx, catalog.LineageQuery{Root: root, Direction: catalog.Both, Depth: 5, History: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, e := range g.Edges {
+		fmt.Fprintf(&b, "%s>%s historic=%v %s..%s\n", e.From, e.To, e.Historic, e.FirstSeen.UTC().Format(time.TimeOnly), e.LastSeen.UTC().Format(time.TimeOnly))
+	}
+	return b.String()
+}
+
+// Inputs on START and outputs on COMPLETE make the run's edge; a job that
+// read a in one run and b in the next shows b, keeps a as history, and a
+// still resolves. Every delivery order gives the same graph.
+func TestIngestOpenLineage_RunLineageAddsUp(t *testing.T) {
+	events := append(sparkRun("0190f1e4-0000-7000-8000-0000000000r1", "2024-05-01T02:00:00Z", "2024-05-01T02:05:00Z", "hdfs://nn:8020|/a", "s3://lake|out"),
+		sparkRun("0190f1e4-0000-7000-8000-0000000000r2", "2024-05-02T02:00:00Z", "2024-05-02T02:05:00Z", "hdfs://nn:8020|/b", "s3://lake|out")...)
+	orders := [][]int{{0, 1, 2, 3}, {3, 2, 1, 0}, {1, 3, 0, 2}, {2, 0, 3, 1}}
+	out := catalog.ObservedDatasetID("s3://lake", "out")
+	a, b := catalog.ObservedDatasetID("hdfs://nn:8020", "/a"), catalog.ObservedDatasetID("hdfs://nn:8020", "/b")
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		var first string
+		for _, order := range orders {
+			ctx, _ := sqlstoretest.MustCreateOrg(t, db, catalog.PlanBusiness)
+			for _, i := range order {
+				mustIngest(t, db, ctx, events[i])
+			}
+			g, err := db.Lineage(ctx, catalog.LineageQuery{Root: out, Direction: catalog.Upstream, Depth: 1})
+			if err != nil || len(g.Edges) != 1 || g.Edges[0].From != b || g.Edges[0].Historic {
+				t.Fatalf("order %v: current edges %+v %v", order, g, err)
+			}
+			if _, err := db.FindDataset(ctx, a); err != nil {
+				t.Errorf("order %v: the older run's input: %v", order, err)
+			}
+			got := graphOf(t, db, ctx, out)
+			want := a + ">" + out + " historic=true 02:05:00..02:05:00\n" + b + ">" + out + " historic=false 02:05:00..02:05:00\n"
+			if got != want {
+				t.Errorf("order %v: graph\n%s\nwant\n%s", order, got, want)
+			}
+			if first == "" {
+				first = got
+			}
+		}
+	})
+}
