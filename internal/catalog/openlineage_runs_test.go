@@ -8,7 +8,9 @@ import (
 
 func TestRunLineage(t *testing.T) {
 	at := func(m int) time.Time { return time.Date(2024, 5, 1, 2, m, 0, 0, time.UTC) }
-	ds := func(id string, first, last int) RunDataset { return RunDataset{ID: id, FirstSeen: at(first), LastSeen: at(last)} }
+	ds := func(id string, first, last int) RunDataset {
+		return RunDataset{ID: id, FirstSeen: at(first), LastSeen: at(last)}
+	}
 	cases := []struct {
 		name      string
 		ins, outs []RunDataset
@@ -40,7 +42,6 @@ func TestRunLineage(t *testing.T) {
 		t.Errorf("cap: %d edges, %d dropped", len(edges), dropped)
 	}
 }
-
 
 func TestSupersedesRun(t *testing.T) {
 	t0, t1 := time.Unix(0, 0), time.Unix(1, 0)
