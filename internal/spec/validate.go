@@ -7,7 +7,10 @@ import (
 )
 
 var (
-	nameRe    = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+	// nameRe accepts what Airflow accepts as a dag_id (letters, digits, _, .
+	// and -, up to 250), so a DAG's OpenLineage job can be its pipeline; it
+	// must not start with . or -, so no name is a relative path segment.
+	nameRe    = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,249}$`)
 	versionRe = regexp.MustCompile(`^[A-Za-z0-9._+-]{1,64}$`)
 	tagRe     = regexp.MustCompile(`^[a-z0-9][a-z0-9_.:-]{0,62}$`)
 	idRe      = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]{0,127}$`)
@@ -64,7 +67,7 @@ func (v *validator) header() {
 	case p.Name == "":
 		v.add("name", "name is required; give the pipeline a name such as orders_sync.")
 	case !nameRe.MatchString(p.Name):
-		v.add("name", "name %q is not valid: it must start with a lowercase letter, contain only lowercase letters, digits and underscores, and be at most 63 characters long.", p.Name)
+		v.add("name", "name %q is not valid: it must contain only letters, digits, underscores, dots and dashes, not start with a dot or a dash, and be at most 250 characters long (an Airflow dag_id such as orders_sync or Orders-Sync.v2).", p.Name)
 	}
 	if p.Version != "" && !versionRe.MatchString(p.Version) {
 		v.add("version", "version %q is not valid: use 1 to 64 letters, digits, '.', '_', '+' or '-', such as 1.4.0.", p.Version)

@@ -8,7 +8,7 @@ import (
 
 func TestValidate_ReportsEveryProblemInDocumentOrder(t *testing.T) {
 	body := `{
-	  "name": "Orders", "owner": "", "schedule": "every day", "tags": ["ok", "Bad Tag"],
+	  "name": "Orders Sync", "owner": "", "schedule": "every day", "tags": ["ok", "Bad Tag"],
 	  "sources": [{"id": "src", "type": "postgres", "load_mode": "incremental"}],
 	  "transforms": [{"id": "t1", "type": "sql", "inputs": ["src", "chk"]},
 	                 {"id": "src", "sql": "x.sql", "outputs": ["out"]}],
@@ -73,11 +73,14 @@ func TestValidate_HeaderRules(t *testing.T) {
 		want   []string
 	}{
 		{"name required", func(p *Pipeline) { p.Name = "" }, []string{"name"}},
-		{"name uppercase", func(p *Pipeline) { p.Name = "Orders" }, []string{"name"}},
-		{"name starts with digit", func(p *Pipeline) { p.Name = "1orders" }, []string{"name"}},
-		{"name with dash", func(p *Pipeline) { p.Name = "orders-sync" }, []string{"name"}},
-		{"name 63 chars ok", func(p *Pipeline) { p.Name = long[:63] }, []string{}},
-		{"name 64 chars", func(p *Pipeline) { p.Name = long }, []string{"name"}},
+		{"name as an Airflow dag_id ok", func(p *Pipeline) { p.Name = "Orders-Sync.v2_1" }, []string{}},
+		{"name starts with digit ok", func(p *Pipeline) { p.Name = "1orders" }, []string{}},
+		{"name with space", func(p *Pipeline) { p.Name = "orders sync" }, []string{"name"}},
+		{"name starts with dot", func(p *Pipeline) { p.Name = ".orders" }, []string{"name"}},
+		{"name starts with dash", func(p *Pipeline) { p.Name = "-orders" }, []string{"name"}},
+		{"name with slash", func(p *Pipeline) { p.Name = "orders/sync" }, []string{"name"}},
+		{"name 250 chars ok", func(p *Pipeline) { p.Name = strings.Repeat("a", 250) }, []string{}},
+		{"name 251 chars", func(p *Pipeline) { p.Name = strings.Repeat("a", 251) }, []string{"name"}},
 		{"owner required", func(p *Pipeline) { p.Owner = "" }, []string{"owner"}},
 		{"version absent ok", func(p *Pipeline) { p.Version = "" }, []string{}},
 		{"version semver+build ok", func(p *Pipeline) { p.Version = "v1.2.3-rc.1+build_7" }, []string{}},
