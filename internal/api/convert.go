@@ -34,6 +34,15 @@ func declaredLineage(p *spec.Pipeline) ([]catalog.Dataset, []catalog.LineageEdge
 	return datasets, edges
 }
 
+// openLineageJobs are the OpenLineage jobs a definition says it is.
+func openLineageJobs(p *spec.Pipeline) []catalog.OpenLineageJob {
+	var out []catalog.OpenLineageJob
+	for _, j := range p.OpenLineage {
+		out = append(out, catalog.OpenLineageJob{Namespace: j.Namespace, Name: j.Name})
+	}
+	return out
+}
+
 // checkSeverities reads the check severities of a definition this server
 // stored (the JSON of a spec.Pipeline); one it cannot decode declares none.
 func checkSeverities(definition json.RawMessage) map[string]string {
@@ -50,9 +59,9 @@ func checkSeverities(definition json.RawMessage) map[string]string {
 	return out
 }
 
-// lineageEvent is a parsed OpenLineage event as the catalog maps it, with
-// the parser's rules for the pipeline of a job, the DAG run of a task and
-// the status of an event type applied.
+// lineageEvent is a parsed OpenLineage event as the catalog maps it: the
+// parser's status of an event type applied, and the event placed in its run
+// hierarchy (catalog.OpenLineageEvent.WithHierarchy).
 func lineageEvent(ev openlineage.Event) catalog.OpenLineageEvent {
 	out := catalog.OpenLineageEvent{
 		Kind: lineageKinds[ev.Kind], EventType: string(ev.EventType), EventTime: ev.EventTime,
@@ -61,8 +70,11 @@ func lineageEvent(ev openlineage.Event) catalog.OpenLineageEvent {
 		Inputs: lineageDatasets(ev.Inputs), Outputs: lineageDatasets(ev.Outputs),
 	}
 	if ev.Kind == openlineage.KindRun {
-		out.DAGRunID, out.Pipeline = openlineage.DAGRunID(ev), openlineage.PipelineName(ev.Job.Name)
 		out.Status, out.Terminal = openlineage.Status(ev.EventType), openlineage.Terminal(ev.EventType)
+		out.Parent, out.Root = runRef(ev.Parent), runRef(ev.Root)
+		if ev.Job.Type != nil {
+			out.JobType = ev.Job.Type.JobType
+		}
 	}
 	if ev.Error != nil {
 		out.ErrorMessage = ev.Error.Message
@@ -75,7 +87,14 @@ func lineageEvent(ev openlineage.Event) catalog.OpenLineageEvent {
 		d := lineageDatasets([]openlineage.Dataset{*ev.Dataset})[0]
 		out.Dataset = &d
 	}
-	return out
+	return out.WithHierarchy()
+}
+
+func runRef(r *openlineage.RunRef) *catalog.OpenLineageRunRef {
+	if r == nil {
+		return nil
+	}
+	return &catalog.OpenLineageRunRef{RunID: r.RunID, JobNamespace: r.JobNamespace, JobName: r.JobName}
 }
 
 var lineageKinds = map[openlineage.Kind]string{

@@ -56,6 +56,7 @@ func (s *Server) registerPipeline(w http.ResponseWriter, r *http.Request) error 
 		},
 	}
 	reg.Datasets, reg.Edges = declaredLineage(p) // convert.go
+	reg.OpenLineageJobs = openLineageJobs(p)
 	pl, created, err := s.store.RegisterPipeline(r.Context(), reg)
 	if err != nil {
 		return err

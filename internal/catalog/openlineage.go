@@ -54,13 +54,18 @@ type OpenLineageEvent struct {
 	Raw         json.RawMessage // the event exactly as received
 
 	// RunEvent only.
-	RunID        string // the event's run.runId
-	DAGRunID     string // the run it rolls up to: a task's DAG run, else RunID
-	Pipeline     string // the pipeline the job belongs to (its name up to the first dot)
-	Status       string // the run status the event type moves a run to; "" leaves the status
-	Terminal     bool   // the event type ends a run (COMPLETE, FAIL, ABORT)
-	ErrorMessage string // the errorMessage facet's message, "" when none
-	Tests        []OpenLineageTest
+	RunID        string             // the event's run.runId
+	Parent, Root *OpenLineageRunRef // the parent run facet and its root, nil when none
+	JobType      string             // the jobType facet's jobType (DAG, TASK, APPLICATION, JOB, MODEL, …)
+	// Set by WithHierarchy from Parent and Root: the run the event rolls up
+	// to, its job, and how deep under it the event's run is.
+	DAGRunID                    string
+	PipelineNamespace, Pipeline string
+	Depth                       int
+	Status                      string // the run status the event type moves a run to; "" leaves the status
+	Terminal                    bool   // the event type ends a run (COMPLETE, FAIL, ABORT)
+	ErrorMessage                string // the errorMessage facet's message, "" when none
+	Tests                       []OpenLineageTest
 
 	JobNamespace, JobName string               // RunEvent and JobEvent
 	Inputs, Outputs       []OpenLineageDataset // RunEvent and JobEvent
@@ -203,13 +208,16 @@ func OpenLineageLineage(inputs, outputs []Dataset) ([]Dataset, []LineageEdge) {
 // NewRun and Run.Apply (ECONFLICT, EINVALID); clients do not resend a 4xx,
 // so the caller notes them instead of failing the event.
 //
-// Only the DAG's own events decide the run's status; a task's events keep
-// the run running (and never reopen a finished one), and a task's FAIL is
-// noted in the run's attributes under failed_tasks. Events arrive out of
+// Only the root's own events (Depth 0: the DAG run, the dbt invocation,
+// the Spark application) decide the run's status; a task's events keep the
+// run running (and never reopen a finished one) and are kept as attempts in
+// the run's attributes (tasks, and failed_tasks for the tasks whose last
+// attempt failed); deeper events (a task's child query job) only keep the
+// run running. Events arrive out of
 // order: a terminal event first (COMPLETE before START) starts the run at
 // its own time, which the late START then corrects, also on a finished run.
 func (ev OpenLineageEvent) ApplyToRun(orgID string, cur *Run, now time.Time) (*Run, bool, error) {
-	own := ev.DAGRunID == ev.RunID
+	own := ev.Depth == 0
 	at := KeepTime(ev.EventTime)
 	ch := ev.runChange(own, at)
 	if cur == nil {
@@ -218,8 +226,8 @@ func (ev OpenLineageEvent) ApplyToRun(orgID string, cur *Run, now time.Time) (*R
 			running := RunRunning // OTHER, or a task, before anything else of the run
 			ch.Status = &running
 		}
-		if !own {
-			ch.Attributes = ev.failedTask(nil)
+		if ev.Depth == 1 {
+			ch.Attributes = ev.taskAttributes(nil)
 		}
 		run, err := NewRun(orgID, ev.DAGRunID, ch, now)
 		return run, err == nil, err
@@ -232,17 +240,37 @@ func (ev OpenLineageEvent) ApplyToRun(orgID string, cur *Run, now time.Time) (*R
 		next := *cur
 		next.StartedAt, next.UpdatedAt = at, now
 		return &next, true, nil
+	case RunFinished(cur.Status) && !own:
+		// A task's late event: the root's own event has decided the
+		// status, but the task's attempt is still noted, so that the
+		// attributes do not depend on the order events arrive in.
+		return ev.noteLateTask(cur, now)
 	case RunFinished(cur.Status) && !ev.Terminal:
 		return cur, false, nil // a late START, RUNNING or OTHER
-	case RunFinished(cur.Status) && !own:
-		return cur, false, nil // a task's late end: the DAG's own event has decided
 	case !own:
 		if early {
 			ch.StartedAt = &at
 		}
-		ch.Attributes = ev.failedTask(cur.Attributes)
+		if ev.Depth == 1 {
+			ch.Attributes = ev.taskAttributes(cur.Attributes)
+		}
 	}
 	return cur.Apply(ch, now)
+}
+
+// noteLateTask records a task's attempt on a finished run, which takes no
+// other change.
+func (ev OpenLineageEvent) noteLateTask(cur *Run, now time.Time) (*Run, bool, error) {
+	if ev.Depth != 1 {
+		return cur, false, nil
+	}
+	merged, ok := mergeAttributes(cur.Attributes, ev.taskAttributes(cur.Attributes))
+	if !ok || len(merged) > MaxRunAttributesBytes || string(merged) == string(cur.Attributes) {
+		return cur, false, nil
+	}
+	next := *cur
+	next.Attributes, next.UpdatedAt = merged, now
+	return &next, true, nil
 }
 
 // runChange is what the event says of its run. A task's event only says
@@ -269,57 +297,69 @@ func (ev OpenLineageEvent) runChange(own bool, at time.Time) RunChange {
 	return ch
 }
 
-// failedTask is the attributes change noting a task's FAIL on its DAG run:
-// failed_tasks maps each failed task's job name to its error message. The
-// stored map is extended, as attributes merge only their top-level keys.
-func (ev OpenLineageEvent) failedTask(cur json.RawMessage) json.RawMessage {
-	if ev.EventType != OpenLineageFail {
-		return nil
-	}
-	var attrs struct {
-		Failed map[string]string `json:"failed_tasks"`
-	}
-	_ = json.Unmarshal(cur, &attrs) // not an object, or none: start a new map
-	if attrs.Failed == nil {
-		attrs.Failed = map[string]string{}
-	}
-	attrs.Failed[ev.JobName] = clipBytes(ev.ErrorMessage, 512)
-	b, _ := json.Marshal(attrs) // a map of strings always encodes
-	return b
+// OpenLineageCheck is a check result of an event's facets with the key
+// that makes it one result per run: the dataset it tests and the test, or
+// for the test run facet the test's name.
+type OpenLineageCheck struct {
+	Key    string
+	Report CheckReport
 }
 
-// CheckReports are the check results of the event's dataQualityAssertions
-// input facets and test run facet, for the run runID, executed at the
-// event's time. The check id of an assertion is the assertion, with
-// ".column" when it names one. A severity other than error or warn (a
-// producer's own words: critical, high) is left to the definition; a
-// report that is not valid even so is left out, since one odd test must
-// not cost the event its run and lineage; at most MaxCheckBatch.
+// CheckReports are the reports of OpenLineageChecks.
 func (ev OpenLineageEvent) CheckReports(runID string) []CheckReport {
+	var out []CheckReport
+	for _, c := range ev.OpenLineageChecks(runID) {
+		out = append(out, c.Report)
+	}
+	return out
+}
+
+// OpenLineageChecks are the check results of the event's
+// dataQualityAssertions facets (on inputs or outputs, in facets or
+// inputFacets) and test run facet, for the run runID, executed at the
+// event's time. The check id of an assertion is the assertion, with
+// ".column" when it names one. A test of the test facet that an assertion
+// already carries (same name) is left out. A severity other than error or
+// warn (a producer's own words: critical, high) is left to the definition;
+// a report that is not valid even so is left out, since one odd test must
+// not cost the event its run and lineage; each key once, at most
+// MaxCheckBatch.
+func (ev OpenLineageEvent) OpenLineageChecks(runID string) []OpenLineageCheck {
 	at := KeepTime(ev.EventTime)
-	var all []CheckReport
-	for _, in := range ev.Inputs {
+	var all []OpenLineageCheck
+	named := map[string]bool{}
+	for _, in := range append(append([]OpenLineageDataset(nil), ev.Inputs...), ev.Outputs...) {
 		for _, a := range in.Assertions {
 			status := CheckFailed
 			if a.Success {
 				status = CheckPassed
 			}
-			all = append(all, CheckReport{CheckID: strings.Trim(a.Assertion+"."+a.Column, "."), Status: status,
-				Severity: a.Severity, Message: a.Name, Expected: jsonString(a.Expected), ObservedValue: jsonString(a.Actual)})
+			id := strings.Trim(a.Assertion+"."+a.Column, ".")
+			if a.Name != "" {
+				named[a.Name] = true
+			}
+			all = append(all, OpenLineageCheck{Key: ObservedDatasetID(in.Namespace, in.Name) + "/" + id + "/" + a.Name,
+				Report: CheckReport{CheckID: id, Status: status, Severity: a.Severity, Message: a.Name,
+					Expected: jsonString(a.Expected), ObservedValue: jsonString(a.Actual)}})
 		}
 	}
 	for _, t := range ev.Tests {
-		all = append(all, CheckReport{CheckID: t.Name, Status: testStatus(t.Status), Severity: t.Severity,
-			Message: t.Description, Expected: jsonString(t.Expected), ObservedValue: jsonString(t.Actual)})
+		if named[t.Name] {
+			continue
+		}
+		all = append(all, OpenLineageCheck{Key: "test/" + t.Name, Report: CheckReport{CheckID: t.Name, Status: testStatus(t.Status),
+			Severity: t.Severity, Message: t.Description, Expected: jsonString(t.Expected), ObservedValue: jsonString(t.Actual)}})
 	}
-	var out []CheckReport
-	for _, rep := range all {
+	var out []OpenLineageCheck
+	seen := map[string]bool{}
+	for _, c := range all {
+		rep := &c.Report
 		rep.RunID, rep.ExecutedAt = runID, &at
 		if !ValidSeverity(rep.Severity) {
 			rep.Severity = ""
 		}
-		if len(rep.Validate()) == 0 && len(out) < MaxCheckBatch {
-			out = append(out, rep)
+		if !seen[c.Key] && len(rep.Validate()) == 0 && len(out) < MaxCheckBatch {
+			seen[c.Key], out = true, append(out, c)
 		}
 	}
 	return out

@@ -19,14 +19,30 @@ const (
 // minutes after t0, as the API converts it.
 func olEvent(own bool, eventType string, min int) catalog.OpenLineageEvent {
 	ev := catalog.OpenLineageEvent{Kind: catalog.OpenLineageRunEvent, EventType: eventType, EventTime: *at(min),
-		RunID: dagRun, DAGRunID: dagRun, Pipeline: "orders_sync", JobNamespace: "airflow", JobName: "orders_sync"}
+		RunID: dagRun, JobNamespace: "airflow", JobName: "orders_sync"}
 	if !own {
 		ev.RunID, ev.JobName = taskRun, "orders_sync.load"
+		ev.Parent = &catalog.OpenLineageRunRef{RunID: dagRun, JobNamespace: "airflow", JobName: "orders_sync"}
 	}
 	ev.Status = map[string]string{"START": catalog.RunRunning, "RUNNING": catalog.RunRunning, "COMPLETE": catalog.RunSuccess,
 		"FAIL": catalog.RunFailed, "ABORT": catalog.RunCancelled}[eventType]
 	ev.Terminal = ev.Status != "" && catalog.RunFinished(ev.Status)
-	return ev
+	return ev.WithHierarchy()
+}
+
+// taskAttrs is the attributes a run with one attempt of load (task-run)
+// has, started at minute start, in status, with the tasks of others.
+func taskAttrs(start int, status, failedErr, others string) string {
+	failed := "{}"
+	if status == "failed" {
+		failed = `{"orders_sync.load":"` + failedErr + `"}`
+	}
+	errField := ""
+	if failedErr != "" {
+		errField = `,"error":"` + failedErr + `"`
+	}
+	return `{"failed_tasks":` + failed + `,"tasks":{"orders_sync.load":[{"run_id":"task-run","started_at":"` +
+		at(start).UTC().Format(time.RFC3339) + `","status":"` + status + `"` + errField + `}]}` + others + `}`
 }
 
 func withError(ev catalog.OpenLineageEvent, msg string) catalog.OpenLineageEvent {
@@ -51,17 +67,17 @@ func TestOpenLineageEvent_ApplyToRun(t *testing.T) {
 		{"the DAG's START creates a running run", nil, olEvent(true, "START", 1), "running 1 - ", true},
 		{"a COMPLETE first starts the run at its own time", nil, olEvent(true, "COMPLETE", 5), "success 5 5 ", true},
 		{"OTHER first is running", nil, olEvent(true, "OTHER", 2), "running 2 - ", true},
-		{"a task's COMPLETE first is only running", nil, olEvent(false, "COMPLETE", 3), "running 3 - ", true},
-		{"a task's FAIL first is noted", nil, withError(olEvent(false, "FAIL", 3), "boom"), `running 3 - {"failed_tasks":{"orders_sync.load":"boom"}}`, true},
+		{"a task's COMPLETE first is only running", nil, olEvent(false, "COMPLETE", 3), "running 3 - " + taskAttrs(3, "success", "", ""), true},
+		{"a task's FAIL first is noted", nil, withError(olEvent(false, "FAIL", 3), "boom"), "running 3 - " + taskAttrs(3, "failed", "boom", ""), true},
 		{"the DAG's COMPLETE finishes the run", running, olEvent(true, "COMPLETE", 9), `success 0 9 {"failed_tasks":{"extract":"x"},"team":"data"}`, true},
 		{"the DAG's FAIL keeps its message", running, withError(olEvent(true, "FAIL", 9), "bad input"), `failed 0 9 {"failed_tasks":{"extract":"x"},"team":"data"}`, true},
-		{"a task's FAIL extends failed_tasks", running, withError(olEvent(false, "FAIL", 4), "boom"),
-			`running 0 - {"failed_tasks":{"extract":"x","orders_sync.load":"boom"},"team":"data"}`, true},
-		{"a task that started earlier moves the start", running, olEvent(false, "START", -2), `running -2 - {"failed_tasks":{"extract":"x"},"team":"data"}`, true},
-		{"a task's RUNNING changes nothing", running, olEvent(false, "RUNNING", 4), "", false},
+		{"a task's FAIL is noted in failed_tasks", running, withError(olEvent(false, "FAIL", 4), "boom"),
+			`running 0 - ` + strings.TrimSuffix(taskAttrs(4, "failed", "boom", ""), "}") + `,"team":"data"}`, true},
+		{"a task that started earlier moves the start", running, olEvent(false, "START", -2),
+			`running -2 - ` + strings.TrimSuffix(taskAttrs(-2, "running", "", ""), "}") + `,"team":"data"}`, true},
 		{"a late START corrects a finished run's start", finished, olEvent(true, "START", -1), "success -1 10 ", true},
 		{"a later START of a finished run changes nothing", finished, olEvent(true, "START", 3), "", false},
-		{"a task's end after the DAG's changes nothing", finished, olEvent(false, "FAIL", 12), "", false},
+		{"a task's end after the DAG's is only noted", finished, olEvent(false, "FAIL", 12), "success 0 10 " + taskAttrs(12, "failed", "", ""), true},
 		{"an identical repeat of the end", finished, olEvent(true, "COMPLETE", 10), "", false},
 		{"another end of a finished run", finished, olEvent(true, "FAIL", 11), catalog.ECONFLICT, false},
 		{"a run of another pipeline", other, olEvent(true, "COMPLETE", 5), catalog.ECONFLICT, false},

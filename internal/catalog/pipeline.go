@@ -61,6 +61,10 @@ type PipelineRegistration struct {
 	// lineage graph when the registration creates a version.
 	Datasets []Dataset
 	Edges    []LineageEdge
+	// OpenLineageJobs are the OpenLineage jobs the pipeline is (its spec's
+	// openlineage field; Namespace "" matches any namespace). None: the
+	// job named as the pipeline is.
+	OpenLineageJobs []OpenLineageJob
 }
 
 // Unchanged reports whether storedHash, kept with an earlier version, names

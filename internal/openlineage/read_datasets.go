@@ -1,6 +1,9 @@
 package openlineage
 
-import "strconv"
+import (
+	"slices"
+	"strconv"
+)
 
 // datasets reads the inputs or outputs array. ioFacets is the key of the
 // facets only that side has: inputFacets or outputFacets.
@@ -32,11 +35,21 @@ func (r *reader) dataset(d map[string]any, path, ioFacets string) Dataset {
 	if s := facet(f, "schema"); s != nil {
 		ds.Schema = r.schemaFields(s, at(at(path, "facets"), "schema"))
 	}
+	// The spec puts dataQualityAssertions among an input's inputFacets, but
+	// Airflow's example and dbt put it among the dataset's facets: both
+	// count, each assertion once.
+	if a := facet(f, "dataQualityAssertions"); a != nil {
+		ds.Assertions = r.assertions(a, at(at(path, "facets"), "dataQualityAssertions"))
+	}
 	switch ioFacets {
 	case "inputFacets":
 		f, ds.InputFacets = r.facets(d, path, ioFacets)
 		if a := facet(f, "dataQualityAssertions"); a != nil {
-			ds.Assertions = r.assertions(a, at(at(path, ioFacets), "dataQualityAssertions"))
+			for _, x := range r.assertions(a, at(at(path, ioFacets), "dataQualityAssertions")) {
+				if !slices.Contains(ds.Assertions, x) {
+					ds.Assertions = append(ds.Assertions, x)
+				}
+			}
 		}
 	case "outputFacets":
 		f, ds.OutputFacets = r.facets(d, path, ioFacets)

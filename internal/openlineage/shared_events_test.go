@@ -100,9 +100,8 @@ func TestParse_DBTTemplate(t *testing.T) {
 	if s := complete.Outputs[0].Schema; len(s) != 1 || s[0].Name != "id" {
 		t.Errorf("output schema = %+v", s)
 	}
-	// The parent job has no dot, so the model's run rolls up to it.
-	if got := DAGRunID(complete); got != runID {
-		t.Errorf("DAGRunID = %q", got)
+	if complete.Parent.RunID != runID {
+		t.Errorf("parent run = %q, want %q", complete.Parent.RunID, runID)
 	}
 }
 

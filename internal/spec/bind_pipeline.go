@@ -16,6 +16,7 @@ func bind(root *value, yamlInput bool) (*Pipeline, []Problem) {
 	p.Environment = b.str(header, "environment", "environment")
 	p.Schedule = b.str(header, "schedule", "schedule")
 	p.Tags = orEmpty(b.strList(header, "tags", "tags"))
+	p.OpenLineage = b.openLineage(header)
 	b.organization(root)
 	if header != root {
 		b.organization(header)
@@ -89,4 +90,28 @@ func orEmpty[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// openLineage reads the openlineage field: one job {namespace, name}, or a
+// list of them.
+func (b *binder) openLineage(header *value) []OpenLineageJob {
+	v, line, ok := b.field(header, "openlineage", "openlineage")
+	if !ok || v.kind == kindNull {
+		return nil
+	}
+	job := func(o *value, path string) OpenLineageJob {
+		return OpenLineageJob{Namespace: b.str(o, "namespace", path+".namespace"), Name: b.str(o, "name", path+".name")}
+	}
+	switch v.kind {
+	case kindObject:
+		return []OpenLineageJob{job(v, "openlineage")}
+	case kindList:
+		var out []OpenLineageJob
+		for i, o := range b.objList(header, "openlineage", "openlineage") {
+			out = append(out, job(o, fmt.Sprintf("openlineage[%d]", i)))
+		}
+		return out
+	}
+	b.wrongType("openlineage", line, v, "an object {namespace, name} naming an OpenLineage job, or a list of them")
+	return nil
 }

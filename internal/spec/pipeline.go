@@ -21,11 +21,22 @@ type Pipeline struct {
 	// near-miss of a declared id (a typo). Once the list is there, every
 	// undeclared input must be in it. See catalog.refProblem.
 	External []string `json:"external,omitempty"`
+	// OpenLineage names the OpenLineage jobs whose runs are this
+	// pipeline's runs (an Airflow DAG whose dag_id differs, a dbt
+	// invocation dbt-run-<project>); none: the job named as the pipeline.
+	OpenLineage []OpenLineageJob `json:"openlineage,omitempty"`
 
 	// meta remembers where things came from in the input, so that Validate
 	// can attach YAML line numbers and skip fields Decode could not read.
 	// It is nil for a Pipeline built in code.
 	meta *meta
+}
+
+// OpenLineageJob is an OpenLineage job (namespace, name); Namespace ""
+// matches the name in any namespace.
+type OpenLineageJob struct {
+	Namespace string `json:"namespace,omitempty"`
+	Name      string `json:"name,omitempty"`
 }
 
 // Source is a dataset the pipeline reads from an external system.

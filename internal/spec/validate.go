@@ -94,4 +94,16 @@ func (v *validator) header() {
 		}
 		first[tag] = i
 	}
+	for i, j := range p.OpenLineage {
+		path := fmt.Sprintf("openlineage[%d]", i)
+		if len(p.OpenLineage) == 1 {
+			path = "openlineage" // most often written as one object
+		}
+		switch {
+		case j.Name == "":
+			v.add(path+".name", "name is required; give the OpenLineage job's name, such as the dag_id or dbt-run-<project>.")
+		case len(j.Name) > 1024 || len(j.Namespace) > 1024:
+			v.add(path, "an OpenLineage job's namespace and name are at most 1024 bytes each.")
+		}
+	}
 }

@@ -146,3 +146,21 @@ func TestValidate_Schedule(t *testing.T) {
 		})
 	}
 }
+
+func TestDecode_OpenLineageJobs(t *testing.T) {
+	one := `{"name":"jaffle_shop","owner":"o","schedule":"@daily","openlineage":{"namespace":"dbt","name":"dbt-run-jaffle_shop"}}`
+	p, problems, err := Decode("application/json", []byte(one))
+	if err != nil || problems != nil || len(p.OpenLineage) != 1 || p.OpenLineage[0] != (OpenLineageJob{"dbt", "dbt-run-jaffle_shop"}) {
+		t.Fatalf("one job: %+v %v %v", p, problems, err)
+	}
+	many := "pipeline:\n  name: orders\n  owner: o\n  schedule: '@daily'\n  openlineage:\n    - {name: Orders-DAG}\n    - {namespace: spark, name: orders_app}\n"
+	p, problems, err = Decode("application/yaml", []byte(many))
+	if err != nil || problems != nil || len(p.OpenLineage) != 2 || p.OpenLineage[0].Namespace != "" || len(p.Validate()) != 0 {
+		t.Fatalf("two jobs: %+v %v %v", p, problems, err)
+	}
+	bad := `{"name":"x","owner":"o","schedule":"@daily","openlineage":{"namespace":"dbt"}}`
+	p, _, _ = Decode("application/json", []byte(bad))
+	if got := fieldsOf(p.Validate()); !slices.Equal(got, []string{"openlineage.name"}) {
+		t.Errorf("no name: %v", got)
+	}
+}

@@ -37,6 +37,9 @@ func (db *DB) IngestOpenLineage(ctx context.Context, ev catalog.OpenLineageEvent
 	if err := tx.lockLineage(ctx, orgID); err != nil {
 		return nil, err
 	}
+	if ev, err = tx.placeUnderKnownRoot(ctx, orgID, ev); err != nil {
+		return nil, err
+	}
 	res := &catalog.IngestResult{Fingerprint: ev.Fingerprint}
 	if res.Duplicate, err = tx.storeOpenLineageEvent(ctx, orgID, ev); err != nil || res.Duplicate {
 		if err != nil {
@@ -106,9 +109,11 @@ func (tx *Tx) eventDataset(ctx context.Context, orgID string, d catalog.OpenLine
 // pipeline's run, keyed by the DAG run id (a task's events roll up to the
 // run of its DAG), and records the check results of its facets.
 func (tx *Tx) applyOpenLineageRun(ctx context.Context, orgID string, ev catalog.OpenLineageEvent, severities catalog.CheckSeverities, res *catalog.IngestResult) error {
-	if known, err := tx.pipelineExists(ctx, orgID, ev.Pipeline); err != nil || !known {
+	pipeline, err := tx.openLineagePipeline(ctx, orgID, ev.PipelineNamespace, ev.Pipeline)
+	if err != nil || pipeline == "" {
 		return err // unregistered jobs keep their lineage only
 	}
+	ev.Pipeline = pipeline
 	run, err := tx.applyEventToRun(ctx, orgID, ev)
 	switch code := catalog.ErrorCode(err); {
 	case err == nil:
@@ -121,8 +126,14 @@ func (tx *Tx) applyOpenLineageRun(ctx context.Context, orgID string, ev catalog.
 	}
 	defs := definitions{tx: tx, orgID: orgID, severities: severities}
 	failed := false
-	for _, rep := range ev.CheckReports(run.ID) {
-		c, err := tx.insertCheck(ctx, run, rep, &defs)
+	for _, oc := range ev.OpenLineageChecks(run.ID) {
+		if fresh, err := tx.recordOnce(ctx, orgID, run.ID, oc.Key); err != nil || !fresh {
+			if err != nil {
+				return err
+			}
+			continue // START and COMPLETE both carried it, or a repeat
+		}
+		c, err := tx.insertCheck(ctx, run, oc.Report, &defs)
 		if err != nil {
 			return err
 		}

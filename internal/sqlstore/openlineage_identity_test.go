@@ -29,7 +29,7 @@ func olJob(job, at string, ins, outs []string) catalog.OpenLineageEvent {
 	}
 	runID := fmt.Sprintf("0190f1e4-0000-7000-8000-%012x", len(job)*1000+when.Second())
 	return catalog.OpenLineageEvent{Kind: catalog.OpenLineageRunEvent, EventType: "COMPLETE", EventTime: when,
-		Fingerprint: fmt.Sprintf("%x", job+at), Raw: []byte(`{}`), RunID: runID, DAGRunID: runID, Pipeline: job,
+		Fingerprint: fmt.Sprintf("%x", job+at), Raw: []byte(`{}`), RunID: runID, DAGRunID: runID, Pipeline: job, PipelineNamespace: "spark",
 		Status: catalog.RunSuccess, Terminal: true, JobNamespace: "spark", JobName: job, Inputs: ds(ins), Outputs: ds(outs)}
 }
 

@@ -27,12 +27,14 @@ func airflowEvents() []catalog.OpenLineageEvent {
 		}
 		e := catalog.OpenLineageEvent{Kind: catalog.OpenLineageRunEvent, EventType: eventType, EventTime: when,
 			Fingerprint: fmt.Sprintf("%x", job+"/"+eventType), Raw: []byte(fmt.Sprintf(`{"job":%q,"eventType":%q}`, job, eventType)),
-			RunID: runID, DAGRunID: dagRun, Pipeline: "orders_sync", Status: catalog.RunRunning,
-			JobNamespace: "airflow://prod", JobName: job, Inputs: ins, Outputs: outs}
+			RunID: runID, Status: catalog.RunRunning, JobNamespace: "airflow://prod", JobName: job, Inputs: ins, Outputs: outs}
+		if runID != dagRun {
+			e.Parent = &catalog.OpenLineageRunRef{RunID: dagRun, JobNamespace: "airflow://prod", JobName: "orders_sync"}
+		}
 		if eventType == "COMPLETE" {
 			e.Status, e.Terminal = catalog.RunSuccess, true
 		}
-		return e
+		return e.WithHierarchy()
 	}
 	none := []catalog.OpenLineageDataset(nil)
 	extract, load := "0190f1e4-2d10-7c55-8a11-2b3c4d5e6f02", "0190f1e4-3a20-7d66-9b22-3c4d5e6f7a03"

@@ -196,6 +196,9 @@ func (tx *Tx) writeVersion(ctx context.Context, orgID string, cur *catalog.Pipel
 	}
 	// The new current version's datasets and edges replace the old ones in
 	// the organization's graph, inside the registration's transaction.
+	if err := tx.replaceOpenLineageJobs(ctx, orgID, p.Name, reg.OpenLineageJobs); err != nil {
+		return nil, err
+	}
 	return p, tx.replaceLineage(ctx, orgID, pipelineSource(p.Name), reg.Datasets, reg.Edges)
 }
 

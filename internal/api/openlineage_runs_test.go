@@ -1,0 +1,121 @@
+package api_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/dataxpipe/catalog/internal/catalog"
+	"github.com/dataxpipe/catalog/internal/sqlstore"
+	"github.com/dataxpipe/catalog/internal/sqlstore/sqlstoretest"
+)
+
+// olTask is a RunEvent of job with a parent (and root, when rootRun is not
+// "") run facet, and any extra run facets.
+func olTask(ns, job, runID, eventType, at, parentJob, parentRun, rootJob, rootRun, inputs string) string {
+	facets := ""
+	if parentRun != "" {
+		root := ""
+		if rootRun != "" {
+			root = fmt.Sprintf(`,"root":{"run":{"runId":%q},"job":{"namespace":%q,"name":%q}}`, rootRun, ns, rootJob)
+		}
+		facets = fmt.Sprintf(`,"facets":{"parent":{"_producer":"p","_schemaURL":"https://openlineage.io/spec/facets/1-1-0/ParentRunFacet.json","run":{"runId":%q},"job":{"namespace":%q,"name":%q}%s}}`,
+			parentRun, ns, parentJob, root)
+	}
+	if inputs == "" {
+		inputs = "[]"
+	}
+	return fmt.Sprintf(`{"eventType":%q,"eventTime":%q,"producer":"https://example.com/test","schemaURL":"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+		"run":{"runId":%q%s},"job":{"namespace":%q,"name":%q},"inputs":%s,"outputs":[]}`,
+		eventType, at, runID, facets, ns, job, inputs)
+}
+
+const (
+	dagRunA = "0190f1e4-aaaa-7000-8000-000000000001"
+	try1    = "0190f1e4-aaaa-7000-8000-000000000002"
+	try2    = "0190f1e4-aaaa-7000-8000-000000000003"
+	query1  = "0190f1e4-aaaa-7000-8000-000000000004"
+	invRun  = "0190f1e4-bbbb-7000-8000-000000000001"
+	model1  = "0190f1e4-bbbb-7000-8000-000000000002"
+	test1   = "0190f1e4-bbbb-7000-8000-000000000003"
+)
+
+// An Airflow DAG whose dag_id has capitals, dashes and dots is a pipeline;
+// its task retried once is not failed; the task's child query job is no run
+// and does not take over last_run.
+func TestOpenLineage_AirflowHierarchy(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) { testOpenLineage_AirflowHierarchy(t, newEnv(t, db)) })
+}
+
+func testOpenLineage_AirflowHierarchy(t *testing.T, e *env) {
+	_, key := e.newOrg("acme", catalog.PlanBusiness)
+	e.do("POST", "/api/v1/pipelines/", key, pipelineJSON("Orders-Sync.v2", "1")).expect(201)
+	ns, dag := "airflow://prod", "Orders-Sync.v2"
+	events := []string{
+		olTask(ns, dag, dagRunA, "START", "2024-05-01T02:00:00Z", "", "", "", "", ""),
+		olTask(ns, dag+".load", try1, "START", "2024-05-01T02:01:00Z", dag, dagRunA, dag, dagRunA, ""),
+		olTask(ns, dag+".load", try1, "FAIL", "2024-05-01T02:02:00Z", dag, dagRunA, dag, dagRunA, ""),
+		olTask(ns, dag+".load", try2, "START", "2024-05-01T02:03:00Z", dag, dagRunA, dag, dagRunA, ""),
+		olTask(ns, dag+".load.query.1", query1, "START", "2024-05-01T02:04:00Z", dag+".load", try2, dag, dagRunA, ""),
+		olTask(ns, dag+".load.query.1", query1, "COMPLETE", "2024-05-01T02:05:00Z", dag+".load", try2, dag, dagRunA, ""),
+		olTask(ns, dag+".load", try2, "COMPLETE", "2024-05-01T02:06:00Z", dag, dagRunA, dag, dagRunA, ""),
+		olTask(ns, dag, dagRunA, "COMPLETE", "2024-05-01T02:07:00Z", "", "", "", "", ""),
+	}
+	// Backwards: the child job's events come before its DAG run's.
+	for i := len(events) - 1; i >= 0; i-- {
+		e.postOL("/api/v1/lineage", key, events[i]).expect(201)
+	}
+	runs := e.do("GET", "/api/v1/runs/?pipeline_id=Orders-Sync.v2", key, "").expect(200).json()["items"].([]any)
+	if len(runs) != 1 {
+		t.Fatalf("runs %v, want the DAG run only", runs)
+	}
+	run := runs[0].(map[string]any)
+	attrs, _ := run["attributes"].(map[string]any)
+	if run["run_id"] != dagRunA || run["status"] != "success" || attrs == nil || len(attrs["failed_tasks"].(map[string]any)) != 0 ||
+		len(attrs["tasks"].(map[string]any)[dag+".load"].([]any)) != 2 {
+		t.Errorf("run %v", run)
+	}
+	lr := e.do("GET", "/api/v1/pipelines/Orders-Sync.v2", key, "").expect(200).json()["last_run"].(map[string]any)
+	if lr["run_id"] != dagRunA {
+		t.Errorf("last_run %v", lr)
+	}
+}
+
+// A dbt invocation is the run of the pipeline that names its job; its
+// status is its own; a test carried by START and COMPLETE, in facets and
+// inputFacets, is one check result.
+func TestOpenLineage_DbtInvocation(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) { testOpenLineage_DbtInvocation(t, newEnv(t, db)) })
+}
+
+func testOpenLineage_DbtInvocation(t *testing.T, e *env) {
+	_, key := e.newOrg("acme", catalog.PlanBusiness)
+	spec := strings.Replace(pipelineJSON("jaffle_shop", "1"), `{"name"`, `{"openlineage":{"namespace":"dbt","name":"dbt-run-jaffle_shop"},"name"`, 1)
+	e.do("POST", "/api/v1/pipelines/", key, spec).expect(201)
+	inv := "dbt-run-jaffle_shop"
+	dq := `{"_producer":"p","_schemaURL":"https://openlineage.io/spec/facets/1-0-1/DataQualityAssertionsDatasetFacet.json","assertions":[{"assertion":"not_null","success":false,"column":"id"}]}`
+	in := `[{"namespace":"postgres://db:5432","name":"jaffle.public.orders","facets":{"dataQualityAssertions":` + dq + `},"inputFacets":{"dataQualityAssertions":` + dq + `}}]`
+	events := []string{
+		olTask("dbt", inv, invRun, "START", "2024-05-01T02:00:00Z", "", "", "", "", ""),
+		olTask("dbt", "jaffle.public.stg_orders", model1, "START", "2024-05-01T02:01:00Z", inv, invRun, "", "", ""),
+		olTask("dbt", "jaffle.public.stg_orders", model1, "COMPLETE", "2024-05-01T02:02:00Z", inv, invRun, "", "", ""),
+		olTask("dbt", "jaffle.test.not_null_orders_id", test1, "START", "2024-05-01T02:03:00Z", inv, invRun, "", "", in),
+		olTask("dbt", "jaffle.test.not_null_orders_id", test1, "COMPLETE", "2024-05-01T02:04:00Z", inv, invRun, "", "", in),
+		olTask("dbt", inv, invRun, "FAIL", "2024-05-01T02:05:00Z", "", "", "", "", ""),
+	}
+	for _, ev := range events {
+		e.postOL("/api/v1/lineage", key, ev).expect(201)
+	}
+	runs := e.do("GET", "/api/v1/runs/?pipeline_id=jaffle_shop", key, "").expect(200).json()["items"].([]any)
+	if len(runs) != 1 || runs[0].(map[string]any)["run_id"] != invRun || runs[0].(map[string]any)["status"] != "failed" {
+		t.Fatalf("runs %v", runs)
+	}
+	checks := e.do("GET", "/api/v1/checks/results/?run_id="+invRun, key, "").expect(200).json()["items"].([]any)
+	if len(checks) != 1 || checks[0].(map[string]any)["check_id"] != "not_null.id" || checks[0].(map[string]any)["status"] != "failed" {
+		t.Errorf("checks %v", checks)
+	}
+	// The models are no pipelines' runs of their own.
+	if items := e.do("GET", "/api/v1/runs/", key, "").expect(200).json()["items"].([]any); len(items) != 1 {
+		t.Errorf("all runs %v", items)
+	}
+}
