@@ -106,6 +106,9 @@ func lineageDatasets(list []openlineage.Dataset) []catalog.OpenLineageDataset {
 	var out []catalog.OpenLineageDataset
 	for _, d := range list {
 		cd := catalog.OpenLineageDataset{Namespace: d.Namespace, Name: d.Name}
+		for _, s := range d.Symlinks {
+			cd.Symlinks = append(cd.Symlinks, catalog.OpenLineageSymlink{Namespace: s.Namespace, Name: s.Name, Type: s.Type})
+		}
 		for _, a := range d.Assertions {
 			cd.Assertions = append(cd.Assertions, catalog.OpenLineageAssertion{Assertion: a.Assertion, Success: a.Success,
 				Column: a.Column, Severity: a.Severity, Name: a.Name, Expected: a.Expected, Actual: a.Actual})

@@ -99,6 +99,10 @@ func (ev OpenLineageEvent) ValidateOpenLineageNames() []FieldError {
 	check := func(path string, d OpenLineageDataset) {
 		long(path+".namespace", d.Namespace, MaxDatasetNamespaceBytes)
 		long(path+".name", d.Name, MaxDatasetNameBytes)
+		for i, s := range d.Symlinks {
+			long(fmt.Sprintf("%s.facets.symlinks.identifiers[%d].namespace", path, i), s.Namespace, MaxDatasetNamespaceBytes)
+			long(fmt.Sprintf("%s.facets.symlinks.identifiers[%d].name", path, i), s.Name, MaxDatasetNameBytes)
+		}
 	}
 	for i, d := range ev.Inputs {
 		check(fmt.Sprintf("inputs[%d]", i), d)

@@ -75,7 +75,29 @@ type OpenLineageEvent struct {
 // OpenLineageDataset is an input, an output or a DatasetEvent's dataset.
 type OpenLineageDataset struct {
 	Namespace, Name string
-	Assertions      []OpenLineageAssertion // the dataQualityAssertions input facet
+	Assertions      []OpenLineageAssertion // the dataQualityAssertions facet
+	Symlinks        []OpenLineageSymlink   // the symlinks facet: other names of the same dataset
+}
+
+// OpenLineageSymlink is one identifier of the symlinks facet (Spark's Hive
+// table of a warehouse path); Type is TABLE, LOCATION or the like.
+type OpenLineageSymlink struct {
+	Namespace, Name, Type string
+}
+
+// Table is the dataset's first symlink of type TABLE, else its first
+// symlink; nil when it has none. A dataset reported by path and by table
+// is one node, named as the table.
+func (d OpenLineageDataset) Table() *OpenLineageSymlink {
+	for i, s := range d.Symlinks {
+		if strings.EqualFold(s.Type, "TABLE") {
+			return &d.Symlinks[i]
+		}
+	}
+	if len(d.Symlinks) > 0 {
+		return &d.Symlinks[0]
+	}
+	return nil
 }
 
 // OpenLineageAssertion is one entry of the dataQualityAssertions facet.

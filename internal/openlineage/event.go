@@ -84,7 +84,8 @@ type Dataset struct {
 	Namespace    string
 	Name         string
 	Schema       []SchemaField     // the schema facet
-	Assertions   []Assertion       // the dataQualityAssertions input facet
+	Assertions   []Assertion       // the dataQualityAssertions facet (facets or inputFacets)
+	Symlinks     []Symlink         // the symlinks facet
 	Statistics   *OutputStatistics // the outputStatistics output facet
 	Facets       json.RawMessage   // facets as canonical JSON, nil if none
 	InputFacets  json.RawMessage   // inputFacets (inputs only)

@@ -67,3 +67,11 @@ type OutputStatistics struct {
 	Size      *int64 // bytes
 	FileCount *int64
 }
+
+// Symlink is one identifier of the symlinks dataset facet: another name of
+// the same dataset, such as the Hive table Spark writes through a path.
+type Symlink struct {
+	Namespace string
+	Name      string
+	Type      string // TABLE, LOCATION, …; "" when not given
+}

@@ -41,6 +41,12 @@ func (r *reader) dataset(d map[string]any, path, ioFacets string) Dataset {
 	if a := facet(f, "dataQualityAssertions"); a != nil {
 		ds.Assertions = r.assertions(a, at(at(path, "facets"), "dataQualityAssertions"))
 	}
+	if sl := facet(f, "symlinks"); sl != nil {
+		p := at(at(path, "facets"), "symlinks")
+		ds.Symlinks = objects(r, sl, p, "identifiers", optional, "each identifier", func(m map[string]any, ip string) Symlink {
+			return Symlink{Namespace: r.str(m, ip, "namespace", nonEmpty), Name: r.str(m, ip, "name", nonEmpty), Type: r.str(m, ip, "type", optional)}
+		})
+	}
 	switch ioFacets {
 	case "inputFacets":
 		f, ds.InputFacets = r.facets(d, path, ioFacets)

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
 )
@@ -55,6 +57,29 @@ func (db *DB) ResolveDataset(ctx context.Context, ref catalog.DatasetRef) (strin
 	if err != nil {
 		return "", fmt.Errorf("resolve dataset: %w", err)
 	}
+	// Aliases: the other identities of joined and symlinked nodes.
+	b := args{orgID}
+	aq := `SELECT ` + prefixed("d.", datasetColumns) + ` FROM dataset_aliases a JOIN datasets d ON d.organization_id = a.organization_id
+		AND d.id = a.dataset_id WHERE a.organization_id = $1 AND `
+	if ref.Namespace != "" {
+		aq += `a.alias_id = ` + b.add(catalog.ObservedDatasetID(ref.Namespace, ref.Name))
+	} else {
+		n := b.add(ref.Key)
+		aq += `substr(a.name, 1, ` + namePrefix + `) = substr(` + n + `, 1, ` + namePrefix + `) AND a.name = ` + n
+	}
+	rows, err = db.query(ctx, aq+` ORDER BY d.id LIMIT 21`, b...)
+	if err != nil {
+		return "", fmt.Errorf("resolve alias: %w", err)
+	}
+	aliased, err := scanAll(rows, scanDataset)
+	if err != nil {
+		return "", fmt.Errorf("resolve alias: %w", err)
+	}
+	for _, d := range aliased {
+		if !slices.ContainsFunc(found, func(f *catalog.Dataset) bool { return f.ID == d.ID }) {
+			found = append(found, d)
+		}
+	}
 	name := ref.Key + ref.Name
 	switch len(found) {
 	case 0:
@@ -70,4 +95,13 @@ func (db *DB) ResolveDataset(ctx context.Context, ref catalog.DatasetRef) (strin
 		cands[i] = *d
 	}
 	return "", catalog.AmbiguousDataset(name, cands)
+}
+
+// prefixed qualifies each column of a column list with p.
+func prefixed(p, cols string) string {
+	parts := strings.Split(cols, ", ")
+	for i := range parts {
+		parts[i] = p + parts[i]
+	}
+	return strings.Join(parts, ", ")
 }

@@ -79,7 +79,13 @@ func (tx *Tx) replaceLineage(ctx context.Context, orgID string, src lineageSourc
 			return err
 		}
 	}
-	return tx.refreshDatasets(ctx, orgID, distinct(affected))
+	if err := tx.refreshDatasets(ctx, orgID, distinct(affected)); err != nil {
+		return err
+	}
+	if src.kind == sourcePipeline {
+		return tx.joinSpecDatasets(ctx, orgID, datasets) // dataset_join.go
+	}
+	return nil
 }
 
 // lockLineage serialises changes to one organization's graph on Postgres

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -88,21 +87,87 @@ func (tx *Tx) eventDatasets(ctx context.Context, orgID string, list []catalog.Op
 	return out, nil
 }
 
-// eventDataset is the graph node of an OpenLineage dataset: the node whose
-// object is the dataset's name (a spec's clean_orders for
-// analytics.orders_clean; the smallest id if several), else the observed
-// node of (namespace, name). The latter gets no object, so that it never
-// shadows a spec's node in a later match.
+// eventDataset is the graph node of an OpenLineage dataset: the node its
+// identity is an alias of (a spec dataset joined through its connection, a
+// table its symlinks name), else the node of the first symlinked table,
+// else, as before connections named addresses, the one spec node whose
+// object is the name exactly, else the observed node of (namespace, name).
+// Symlinks become aliases of the node found.
 func (tx *Tx) eventDataset(ctx context.Context, orgID string, d catalog.OpenLineageDataset) (catalog.Dataset, error) {
-	var id string
-	err := tx.queryRow(ctx, `SELECT id FROM datasets WHERE organization_id = $1 AND object = $2 ORDER BY id LIMIT 1`, orgID, d.Name).Scan(&id)
-	switch {
-	case err == nil:
-		return catalog.Dataset{ID: id, Object: d.Name}, nil
-	case errors.Is(err, sql.ErrNoRows):
-		return catalog.Dataset{ID: catalog.ObservedDatasetID(d.Namespace, d.Name), Namespace: d.Namespace, Name: d.Name}, nil
+	node, err := tx.findEventDataset(ctx, orgID, d)
+	if err != nil {
+		return node, err
 	}
-	return catalog.Dataset{}, fmt.Errorf("match dataset: %w", err)
+	for _, s := range d.Symlinks {
+		if s.Namespace == node.Namespace && s.Name == node.Name {
+			continue
+		}
+		if err := tx.ensureDataset(ctx, orgID, node); err != nil {
+			return node, err
+		}
+		if err := tx.addAlias(ctx, orgID, s.Namespace, s.Name, node.ID); err != nil {
+			return node, err
+		}
+	}
+	if node.Namespace != d.Namespace || node.Name != d.Name {
+		if err := tx.ensureDataset(ctx, orgID, node); err != nil {
+			return node, err
+		}
+		if err := tx.addAlias(ctx, orgID, d.Namespace, d.Name, node.ID); err != nil {
+			return node, err
+		}
+	}
+	return node, nil
+}
+
+func (tx *Tx) findEventDataset(ctx context.Context, orgID string, d catalog.OpenLineageDataset) (catalog.Dataset, error) {
+	for _, id := range append([]catalog.OpenLineageSymlink{{Namespace: d.Namespace, Name: d.Name}}, d.Symlinks...) {
+		found, err := tx.aliasedDataset(ctx, orgID, id.Namespace, id.Name)
+		if err != nil || found != "" {
+			return tx.datasetNode(ctx, orgID, found, err)
+		}
+	}
+	if t := d.Table(); t != nil {
+		return catalog.Dataset{ID: catalog.ObservedDatasetID(t.Namespace, t.Name), Namespace: t.Namespace, Name: t.Name}, nil
+	}
+	rows, err := tx.query(ctx, `SELECT id FROM datasets WHERE organization_id = $1 AND object = $2 AND namespace = '' ORDER BY id LIMIT 2`, orgID, d.Name)
+	if err != nil {
+		return catalog.Dataset{}, fmt.Errorf("match dataset: %w", err)
+	}
+	ids, err := scanAll(rows, scanString)
+	if err != nil {
+		return catalog.Dataset{}, fmt.Errorf("match dataset: %w", err)
+	}
+	if len(ids) == 1 {
+		return catalog.Dataset{ID: ids[0], Object: d.Name}, nil
+	}
+	return catalog.Dataset{ID: catalog.ObservedDatasetID(d.Namespace, d.Name), Namespace: d.Namespace, Name: d.Name}, nil
+}
+
+// datasetNode reads the node id (the result of a lookup that may have
+// failed with err).
+func (tx *Tx) datasetNode(ctx context.Context, orgID, id string, err error) (catalog.Dataset, error) {
+	if err != nil {
+		return catalog.Dataset{}, err
+	}
+	d, err := scanDataset(tx.queryRow(ctx, `SELECT `+datasetColumns+` FROM datasets WHERE organization_id = $1 AND id = $2`, orgID, id))
+	if err != nil {
+		return catalog.Dataset{}, fmt.Errorf("read aliased dataset: %w", err)
+	}
+	return *d, nil
+}
+
+// ensureDataset creates the node if it does not exist yet, so that an
+// alias can point at it.
+func (tx *Tx) ensureDataset(ctx context.Context, orgID string, d catalog.Dataset) error {
+	now := ts(tx.now)
+	_, err := tx.exec(ctx, `INSERT INTO datasets (organization_id, id, namespace, name, object, connection_ref, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (organization_id, id) DO NOTHING`,
+		orgID, d.ID, d.Namespace, d.Name, d.Object, d.ConnectionRef, now, now)
+	if err != nil {
+		return fmt.Errorf("create dataset: %w", err)
+	}
+	return nil
 }
 
 // applyOpenLineageRun makes a RunEvent of a registered pipeline's job the
