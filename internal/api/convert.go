@@ -105,7 +105,7 @@ var lineageKinds = map[openlineage.Kind]string{
 func lineageDatasets(list []openlineage.Dataset) []catalog.OpenLineageDataset {
 	var out []catalog.OpenLineageDataset
 	for _, d := range list {
-		cd := catalog.OpenLineageDataset{Namespace: d.Namespace, Name: d.Name}
+		cd := catalog.OpenLineageDataset{Namespace: d.Namespace, Name: d.Name, Facets: d.Facets}
 		for _, s := range d.Symlinks {
 			cd.Symlinks = append(cd.Symlinks, catalog.OpenLineageSymlink{Namespace: s.Namespace, Name: s.Name, Type: s.Type})
 		}

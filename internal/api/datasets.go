@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
@@ -14,10 +15,11 @@ type datasetView struct {
 	Name          string `json:"name,omitempty"`
 	Object        string `json:"object,omitempty"`
 	ConnectionRef string `json:"connection_ref,omitempty"`
+	Dropped       bool   `json:"dropped,omitempty"` // a lifecycleStateChange DROP was reported
 }
 
 func viewDataset(d *catalog.Dataset) datasetView {
-	return datasetView{ID: d.ID, Namespace: d.Namespace, Name: d.Name, Object: d.Object, ConnectionRef: d.ConnectionRef}
+	return datasetView{ID: d.ID, Namespace: d.Namespace, Name: d.Name, Object: d.Object, ConnectionRef: d.ConnectionRef, Dropped: d.Dropped}
 }
 
 // neighbourView is a dataset one edge away and the pipelines declaring
@@ -32,6 +34,28 @@ type datasetDetailView struct {
 	Producers  []string        `json:"producers"` // pipelines with an edge into the dataset
 	Upstream   []neighbourView `json:"upstream"`
 	Downstream []neighbourView `json:"downstream"`
+	// The kept OpenLineage facets: columns from the schema facet, and each
+	// facet (schema, documentation, ownership, dataSource, columnLineage,
+	// lifecycleStateChange) as the newest event said it.
+	Columns []columnView               `json:"columns,omitempty"`
+	Facets  map[string]json.RawMessage `json:"facets,omitempty"`
+}
+
+type columnView struct {
+	Name        string `json:"name"`
+	Type        string `json:"type,omitempty"`
+	Description string `json:"description,omitempty"`
+}
+
+// columnsOf reads the schema facet's top-level fields.
+func columnsOf(facets map[string]json.RawMessage) []columnView {
+	var schema struct {
+		Fields []columnView `json:"fields"`
+	}
+	if json.Unmarshal(facets["schema"], &schema) != nil {
+		return nil
+	}
+	return schema.Fields
 }
 
 func viewNeighbours(ns []catalog.Neighbour) []neighbourView {
@@ -85,5 +109,5 @@ func (s *Server) getDataset(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return respond(w, http.StatusOK, datasetDetailView{datasetView: viewDataset(&d.Dataset), Producers: d.Producers,
-		Upstream: viewNeighbours(d.Upstream), Downstream: viewNeighbours(d.Downstream)})
+		Upstream: viewNeighbours(d.Upstream), Downstream: viewNeighbours(d.Downstream), Columns: columnsOf(d.Facets), Facets: d.Facets})
 }

@@ -20,6 +20,7 @@ type httpMetrics struct {
 	requests *prometheus.CounterVec
 	duration prometheus.ObserverVec
 	handler  http.Handler
+	olCaps   *prometheus.CounterVec // openlineage_caps.go
 }
 
 func newHTTPMetrics(reg *prometheus.Registry, store string) *httpMetrics {
@@ -32,11 +33,13 @@ func newHTTPMetrics(reg *prometheus.Registry, store string) *httpMetrics {
 		Help: "HTTP request latency by store and route.", Buckets: prometheus.DefBuckets}, []string{"store", "method", "route"}))
 	register[prometheus.Collector](reg, collectors.NewGoCollector())
 	register[prometheus.Collector](reg, collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	olCaps := register(reg, newOpenLineageCaps())
 	byStore := prometheus.Labels{"store": store}
 	return &httpMetrics{
 		requests: requests.MustCurryWith(byStore),
 		duration: duration.MustCurryWith(byStore),
 		handler:  promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
+		olCaps:   olCaps,
 	}
 }
 

@@ -21,6 +21,7 @@ type ingestView struct {
 	Run         *ingestRunView `json:"run"`
 	Note        string         `json:"note,omitempty"`
 	Checks      int            `json:"checks_recorded"`
+	Warnings    []warningView  `json:"warnings,omitempty"` // caps the event met
 }
 
 type ingestRunView struct {
@@ -50,7 +51,9 @@ func (s *Server) postLineage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return respond(w, http.StatusCreated, viewIngest(res))
+	v := viewIngest(res)
+	v.Warnings = s.noteCaps(res.Warnings)
+	return respond(w, http.StatusCreated, v)
 }
 
 // parseLineageEvent parses one event into the catalog's terms (convert.go),

@@ -71,3 +71,35 @@ func TestOpenLineage_NameLengthBound(t *testing.T) {
 		t.Errorf("too long: %v", p)
 	}
 }
+
+// The kept facets show on the dataset; a DROP marks it dropped; a facet
+// over the cap is a warning in the answer.
+func TestOpenLineage_DatasetFacets(t *testing.T) {
+	e := sqliteEnv(t)
+	_, key := e.newOrg("acme", catalog.PlanBusiness)
+	facets := `{"schema":{"_producer":"p","_schemaURL":"https://openlineage.io/spec/facets/1-1-1/SchemaDatasetFacet.json","fields":[{"name":"id","type":"INT"}]},` +
+		`"documentation":{"_producer":"p","_schemaURL":"https://openlineage.io/spec/facets/1-0-1/DocumentationDatasetFacet.json","description":"Orders."},` +
+		`"columnLineage":{"_producer":"p","_schemaURL":"https://openlineage.io/spec/facets/1-2-0/ColumnLineageDatasetFacet.json","fields":{"id":{"inputFields":[{"namespace":"s3://lake","name":"in","field":"order_id"}]}}}}`
+	ev := olRun("j", "0190f1e4-0000-7000-8000-0000000000f1", "COMPLETE", "2024-05-01T02:00:00Z",
+		[][2]string{{"s3://lake", "in"}}, [][2]string{{"s3://lake", "out"}})
+	ev = strings.Replace(ev, `{"namespace":"s3://lake","name":"out"}`, `{"namespace":"s3://lake","name":"out","facets":`+facets+`}`, 1)
+	e.postOL("/api/v1/lineage", key, ev).expect(201)
+	d := e.do("GET", "/api/v1/datasets/out", key, "").expect(200).json()
+	cols, _ := d["columns"].([]any)
+	f, _ := d["facets"].(map[string]any)
+	if len(cols) != 1 || f["documentation"] == nil || f["columnLineage"] == nil || d["dropped"] != nil {
+		t.Fatalf("dataset %v", d)
+	}
+	drop := `{"eventTime":"2024-05-02T00:00:00Z","producer":"https://example.com/test","schemaURL":"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent",
+		"dataset":{"namespace":"s3://lake","name":"out","facets":{"lifecycleStateChange":{"_producer":"p","_schemaURL":"https://openlineage.io/spec/facets/1-0-1/LifecycleStateChangeDatasetFacet.json","lifecycleStateChange":"DROP"}}}}`
+	e.postOL("/api/v1/lineage", key, drop).expect(201)
+	if d := e.do("GET", "/api/v1/datasets/out", key, "").expect(200).json(); d["dropped"] != true || d["columns"] == nil {
+		t.Errorf("after DROP: %v", d)
+	}
+	big := strings.Replace(ev, `"description":"Orders."`, `"description":"`+strings.Repeat("x", catalog.MaxDatasetFacetBytes)+`"`, 1)
+	big = strings.Replace(big, "0000000000f1", "0000000000f2", 1)
+	m := e.postOL("/api/v1/lineage", key, big).expect(201).json()
+	if w, _ := m["warnings"].([]any); len(w) != 1 || w[0].(map[string]any)["cap"] != "facet_size" {
+		t.Errorf("a facet over the cap: %v", m)
+	}
+}

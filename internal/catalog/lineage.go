@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -17,6 +18,8 @@ type Dataset struct {
 	Name          string
 	Object        string
 	ConnectionRef string
+	// Dropped says the newest lifecycleStateChange facet reported DROP.
+	Dropped bool
 }
 
 // LineageEdge says data flows From one dataset To another, as declared by
@@ -99,6 +102,10 @@ type Neighbour struct {
 // edge into it) and its direct upstream and downstream neighbours.
 type DatasetDetail struct {
 	Dataset
+	// Facets are the kept OpenLineage facets (KeptDatasetFacets) by name,
+	// as the newest event said them: schema, documentation, ownership,
+	// dataSource, columnLineage, lifecycleStateChange.
+	Facets map[string]json.RawMessage
 	Producers  []string
 	Upstream   []Neighbour
 	Downstream []Neighbour

@@ -77,6 +77,7 @@ type OpenLineageDataset struct {
 	Namespace, Name string
 	Assertions      []OpenLineageAssertion // the dataQualityAssertions facet
 	Symlinks        []OpenLineageSymlink   // the symlinks facet: other names of the same dataset
+	Facets          json.RawMessage        // the dataset's facets object, nil when none
 }
 
 // OpenLineageSymlink is one identifier of the symlinks facet (Spark's Hive
@@ -135,6 +136,16 @@ type IngestResult struct {
 	// the event and its lineage are kept all the same.
 	RunNote string
 	Checks  int // check results recorded from the event's facets
+	// Warnings name the caps the event met (edges beyond
+	// MaxOpenLineageEdges, a facet over MaxDatasetFacetBytes): what was
+	// kept is kept, and the rest is said, never dropped silently.
+	Warnings []IngestWarning
+}
+
+// IngestWarning is one cap an event met: Cap names it (edges, facet_size),
+// Message says what was kept and what not.
+type IngestWarning struct {
+	Cap, Message string
 }
 
 // OpenLineageRecord is one stored raw event.

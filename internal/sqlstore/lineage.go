@@ -362,11 +362,11 @@ func sortGraph(g *catalog.LineageGraph) {
 	})
 }
 
-const datasetColumns = `id, namespace, name, object, connection_ref`
+const datasetColumns = `id, namespace, name, object, connection_ref, dropped`
 
 func scanDataset(row scanner) (*catalog.Dataset, error) {
 	d := &catalog.Dataset{}
-	return d, row.Scan(&d.ID, &d.Namespace, &d.Name, &d.Object, &d.ConnectionRef)
+	return d, row.Scan(&d.ID, &d.Namespace, &d.Name, &d.Object, &d.ConnectionRef, &d.Dropped)
 }
 
 // ListDatasets lists the organization's datasets by id.
@@ -419,6 +419,11 @@ func (db *DB) FindDataset(ctx context.Context, id string) (*catalog.DatasetDetai
 			WHERE e.organization_id = $1 AND e.` + near + ` = $2 AND e.is_current = $3 ORDER BY n.id, e.source_kind, e.source_name`
 	}
 	detail := &catalog.DatasetDetail{Dataset: *d, Producers: []string{}}
+	var facets string
+	if err := db.queryRow(ctx, `SELECT facets FROM datasets WHERE organization_id = $1 AND id = $2`, orgID, id).Scan(&facets); err != nil {
+		return nil, fmt.Errorf("read facets: %w", err)
+	}
+	detail.Facets = catalog.DatasetFacets([]byte(facets))
 	if detail.Upstream, err = db.neighbours(ctx, neighbours("to_id", "from_id"), orgID, id); err != nil {
 		return nil, err
 	}

@@ -229,9 +229,9 @@ func TestLineageService_Datasets(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, _ := json.Marshal(d)
-		want := `{"ID":"clean_orders","Namespace":"","Name":"","Object":"analytics.orders_clean","ConnectionRef":"bq-prod","Producers":["backfill","orders_sync"],` +
-			`"Upstream":[{"ID":"orders_enriched","Namespace":"","Name":"","Object":"","ConnectionRef":"","Pipelines":["backfill","orders_sync"]}],` +
-			`"Downstream":[{"ID":"daily_revenue","Namespace":"","Name":"","Object":"","ConnectionRef":"","Pipelines":["reporting"]}]}`
+		want := `{"ID":"clean_orders","Namespace":"","Name":"","Object":"analytics.orders_clean","ConnectionRef":"bq-prod","Dropped":false,"Facets":null,"Producers":["backfill","orders_sync"],` +
+			`"Upstream":[{"ID":"orders_enriched","Namespace":"","Name":"","Object":"","ConnectionRef":"","Dropped":false,"Pipelines":["backfill","orders_sync"]}],` +
+			`"Downstream":[{"ID":"daily_revenue","Namespace":"","Name":"","Object":"","ConnectionRef":"","Dropped":false,"Pipelines":["reporting"]}]}`
 		if string(got) != want {
 			t.Fatalf("FindDataset =\n%s\nwant\n%s", got, want)
 		}

@@ -46,7 +46,8 @@ func (db *DB) IngestOpenLineage(ctx context.Context, ev catalog.OpenLineageEvent
 		}
 		return res, tx.commit()
 	}
-	if err := tx.applyOpenLineageLineage(ctx, orgID, ev); err != nil {
+	notes := &ingestNotes{at: ev.EventTime}
+	if err := tx.applyOpenLineageLineage(ctx, orgID, ev, notes); err != nil {
 		return nil, err
 	}
 	if ev.Kind == catalog.OpenLineageRunEvent {
@@ -54,6 +55,7 @@ func (db *DB) IngestOpenLineage(ctx context.Context, ev catalog.OpenLineageEvent
 			return nil, err
 		}
 	}
+	res.Warnings = notes.warnings
 	return res, tx.commit()
 }
 
@@ -75,10 +77,10 @@ func (tx *Tx) storeOpenLineageEvent(ctx context.Context, orgID string, ev catalo
 	return n == 0, nil
 }
 
-func (tx *Tx) eventDatasets(ctx context.Context, orgID string, list []catalog.OpenLineageDataset) ([]catalog.Dataset, error) {
+func (tx *Tx) eventDatasets(ctx context.Context, orgID string, list []catalog.OpenLineageDataset, notes *ingestNotes) ([]catalog.Dataset, error) {
 	var out []catalog.Dataset
 	for _, d := range list {
-		node, err := tx.eventDataset(ctx, orgID, d)
+		node, err := tx.eventDataset(ctx, orgID, d, notes)
 		if err != nil {
 			return nil, err
 		}
@@ -93,7 +95,7 @@ func (tx *Tx) eventDatasets(ctx context.Context, orgID string, list []catalog.Op
 // else, as before connections named addresses, the one spec node whose
 // object is the name exactly, else the observed node of (namespace, name).
 // Symlinks become aliases of the node found.
-func (tx *Tx) eventDataset(ctx context.Context, orgID string, d catalog.OpenLineageDataset) (catalog.Dataset, error) {
+func (tx *Tx) eventDataset(ctx context.Context, orgID string, d catalog.OpenLineageDataset, notes *ingestNotes) (catalog.Dataset, error) {
 	node, err := tx.findEventDataset(ctx, orgID, d)
 	if err != nil {
 		return node, err
@@ -117,7 +119,43 @@ func (tx *Tx) eventDataset(ctx context.Context, orgID string, d catalog.OpenLine
 			return node, err
 		}
 	}
-	return node, nil
+	return node, tx.mergeFacets(ctx, orgID, node, d, notes)
+}
+
+// ingestNotes is what one event's ingestion reports besides its result:
+// the event's time, and the caps it met (IngestResult.Warnings).
+type ingestNotes struct {
+	at       time.Time
+	warnings []catalog.IngestWarning
+}
+
+// mergeFacets keeps the kept facets of an event's dataset on its node
+// (catalog.MergeDatasetFacets), the newest event's per facet.
+func (tx *Tx) mergeFacets(ctx context.Context, orgID string, node catalog.Dataset, d catalog.OpenLineageDataset, notes *ingestNotes) error {
+	facets := d.Facets
+	if len(facets) == 0 {
+		return nil
+	}
+	if err := tx.ensureDataset(ctx, orgID, node); err != nil {
+		return err
+	}
+	var cur string
+	if err := tx.queryRow(ctx, `SELECT facets FROM datasets WHERE organization_id = $1 AND id = $2`, orgID, node.ID).Scan(&cur); err != nil {
+		return fmt.Errorf("read facets: %w", err)
+	}
+	next, changed, tooLarge := catalog.MergeDatasetFacets([]byte(cur), facets, notes.at)
+	for _, f := range tooLarge {
+		notes.warnings = append(notes.warnings, catalog.IngestWarning{Cap: "facet_size", Message: fmt.Sprintf(
+			"The %s facet of dataset %s (%s) is over %d KiB and was not kept.", f, d.Name, d.Namespace, catalog.MaxDatasetFacetBytes>>10)})
+	}
+	if !changed {
+		return nil
+	}
+	if _, err := tx.exec(ctx, `UPDATE datasets SET facets = $1, dropped = $2, updated_at = $3 WHERE organization_id = $4 AND id = $5`,
+		string(next), catalog.DatasetDropped(next), ts(tx.now), orgID, node.ID); err != nil {
+		return fmt.Errorf("keep facets: %w", err)
+	}
+	return nil
 }
 
 func (tx *Tx) findEventDataset(ctx context.Context, orgID string, d catalog.OpenLineageDataset) (catalog.Dataset, error) {

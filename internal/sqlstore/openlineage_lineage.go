@@ -19,10 +19,10 @@ import (
 // or a recomputation from stored facts, so any delivery order of the same
 // events leaves the same graph.
 
-func (tx *Tx) applyOpenLineageLineage(ctx context.Context, orgID string, ev catalog.OpenLineageEvent) error {
+func (tx *Tx) applyOpenLineageLineage(ctx context.Context, orgID string, ev catalog.OpenLineageEvent, notes *ingestNotes) error {
 	switch {
 	case ev.Kind == catalog.OpenLineageDatasetEvent && ev.Dataset != nil:
-		d, err := tx.eventDataset(ctx, orgID, *ev.Dataset)
+		d, err := tx.eventDataset(ctx, orgID, *ev.Dataset, notes)
 		if err != nil {
 			return err
 		}
@@ -31,11 +31,11 @@ func (tx *Tx) applyOpenLineageLineage(ctx context.Context, orgID string, ev cata
 	case !ev.CarriesLineage():
 		return nil
 	}
-	ins, err := tx.eventDatasets(ctx, orgID, ev.Inputs)
+	ins, err := tx.eventDatasets(ctx, orgID, ev.Inputs, notes)
 	if err != nil {
 		return err
 	}
-	outs, err := tx.eventDatasets(ctx, orgID, ev.Outputs)
+	outs, err := tx.eventDatasets(ctx, orgID, ev.Outputs, notes)
 	if err != nil {
 		return err
 	}
@@ -55,7 +55,12 @@ func (tx *Tx) applyOpenLineageLineage(ctx context.Context, orgID string, ev cata
 	if err != nil {
 		return err
 	}
-	edges, _ := catalog.RunLineage(runIns, runOuts)
+	edges, dropped := catalog.RunLineage(runIns, runOuts)
+	if dropped > 0 {
+		notes.warnings = append(notes.warnings, catalog.IngestWarning{Cap: "edges", Message: fmt.Sprintf(
+			"The run's inputs × outputs give %d edges; the first %d (by dataset id) were kept, %d were not.",
+			len(edges)+dropped, catalog.MaxOpenLineageEdges, dropped)})
+	}
 	current, err := tx.claimCurrentRun(ctx, orgID, name, key, catalog.RunReportedAt(runIns, runOuts))
 	if err != nil {
 		return err
