@@ -105,7 +105,7 @@ type DatasetDetail struct {
 	// Facets are the kept OpenLineage facets (KeptDatasetFacets) by name,
 	// as the newest event said them: schema, documentation, ownership,
 	// dataSource, columnLineage, lifecycleStateChange.
-	Facets map[string]json.RawMessage
+	Facets     map[string]json.RawMessage
 	Producers  []string
 	Upstream   []Neighbour
 	Downstream []Neighbour
