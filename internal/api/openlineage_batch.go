@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
 	"github.com/dataxpipe/catalog/internal/openlineage"
@@ -13,12 +14,21 @@ import (
 // batch of tiny events would hold one request for a long time.
 const maxBatchEvents = 1000
 
-// batchView is the OpenLineage batch answer: status success,
-// partial_success or failure, with the index of every event that failed.
+// batchView is the OpenLineage batch answer: status success, or
+// partial_success when any event failed (the spec's two values; a batch in
+// which every event failed is partial_success with successful 0), with
+// every failed event's index, reason and whether resending it can help.
 type batchView struct {
 	Status       string            `json:"status"`
 	Summary      batchSummary      `json:"summary"`
 	FailedEvents []failedEventView `json:"failed_events"`
+	// Warnings are the caps events that were applied met, by index.
+	Warnings []batchWarningView `json:"warnings,omitempty"`
+}
+
+type batchWarningView struct {
+	Index int `json:"index"`
+	warningView
 }
 
 type batchSummary struct {
@@ -28,10 +38,12 @@ type batchSummary struct {
 }
 
 type failedEventView struct {
-	Index  int                  `json:"index"`
-	Code   string               `json:"code"`
-	Detail string               `json:"detail"`
-	Errors []catalog.FieldError `json:"errors,omitempty"`
+	Index     int                  `json:"index"`
+	Reason    string               `json:"reason"`
+	Retriable bool                 `json:"retriable"` // false: the event itself must change
+	Code      string               `json:"code"`
+	Detail    string               `json:"detail"`
+	Errors    []catalog.FieldError `json:"errors,omitempty"`
 }
 
 // postLineageBatch takes a JSON array of events, each applied in its own
@@ -51,12 +63,16 @@ func (s *Server) postLineageBatch(w http.ResponseWriter, r *http.Request) error 
 		return parseError(err)
 	}
 	if len(raws) > maxBatchEvents {
+		s.noteCaps([]catalog.IngestWarning{{Cap: "batch_size"}})
 		return catalog.Invalid([]catalog.FieldError{{Field: "",
 			Message: fmt.Sprintf("A batch holds at most %d events (got %d); split it.", maxBatchEvents, len(raws))}})
 	}
 	v := batchView{Summary: batchSummary{Received: len(raws)}, FailedEvents: []failedEventView{}}
 	for i, raw := range raws {
-		err := s.ingestOne(r, raw)
+		warnings, err := s.ingestOne(r, raw)
+		for _, w := range s.noteCaps(warnings) {
+			v.Warnings = append(v.Warnings, batchWarningView{Index: i, warningView: w})
+		}
 		code := catalog.ErrorCode(err)
 		switch {
 		case err == nil:
@@ -65,10 +81,17 @@ func (s *Server) postLineageBatch(w http.ResponseWriter, r *http.Request) error 
 		case code == catalog.EINTERNAL || code == catalog.EUNAVAILABLE || statusOf[code] == 0:
 			return err
 		}
-		f := failedEventView{Index: i, Code: code, Detail: catalog.ErrorMessage(err)}
+		// Failures here are the event's own (4xx): a resend cannot help.
+		// Storage failures answered the whole batch with a 5xx above.
+		f := failedEventView{Index: i, Reason: catalog.ErrorMessage(err), Retriable: false, Code: code, Detail: catalog.ErrorMessage(err)}
 		var e *catalog.Error
-		if errors.As(err, &e) {
+		if errors.As(err, &e) && len(e.Fields) > 0 {
 			f.Errors = e.Fields
+			var parts []string
+			for _, p := range e.Fields {
+				parts = append(parts, strings.TrimPrefix(p.Field+": ", ": ")+p.Message)
+			}
+			f.Reason = strings.Join(parts, "; ")
 		}
 		v.FailedEvents = append(v.FailedEvents, f)
 	}
@@ -76,8 +99,6 @@ func (s *Server) postLineageBatch(w http.ResponseWriter, r *http.Request) error 
 	switch {
 	case v.Summary.Failed == 0:
 		v.Status = "success"
-	case v.Summary.Successful == 0:
-		v.Status = "failure"
 	default:
 		v.Status = "partial_success"
 	}
@@ -85,11 +106,14 @@ func (s *Server) postLineageBatch(w http.ResponseWriter, r *http.Request) error 
 }
 
 // ingestOne parses and applies one event of a batch.
-func (s *Server) ingestOne(r *http.Request, raw []byte) error {
+func (s *Server) ingestOne(r *http.Request, raw []byte) ([]catalog.IngestWarning, error) {
 	ev, err := parseLineageEvent(raw)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	_, err = s.store.IngestOpenLineage(r.Context(), ev, checkSeverities)
-	return s.classify(err)
+	res, err := s.store.IngestOpenLineage(r.Context(), ev, checkSeverities)
+	if err != nil {
+		return nil, s.classify(err)
+	}
+	return res.Warnings, nil
 }

@@ -56,3 +56,14 @@ func (s *Server) listLineageEvents(w http.ResponseWriter, r *http.Request) error
 	}
 	return respond(w, http.StatusOK, newList(mapList(events, viewLineageEvent), next))
 }
+
+// lineageEventsOrDataset serves the old raw-event path: the walk of a
+// dataset named events when there is one (as /api/v1/lineage/{dataset_id}
+// promises), else the raw events, as before they moved.
+func (s *Server) lineageEventsOrDataset(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.store.ResolveDataset(r.Context(), catalog.DatasetRef{Key: "events"}); catalog.ErrorCode(err) != catalog.ENOTFOUND {
+		r.SetPathValue("dataset_id", "events")
+		return s.getLineage(w, r)
+	}
+	return s.listLineageEvents(w, r)
+}

@@ -103,3 +103,23 @@ func TestOpenLineage_DatasetFacets(t *testing.T) {
 		t.Errorf("a facet over the cap: %v", m)
 	}
 }
+
+// The raw events have a path no dataset shadows; the old one lists them
+// until a dataset is named events, and then walks that dataset.
+func TestOpenLineage_EventsPath(t *testing.T) {
+	e := sqliteEnv(t)
+	_, key := e.newOrg("acme", catalog.PlanBusiness)
+	e.postOL("/api/v1/lineage/", key, olRun("j", "0190f1e4-0000-7000-8000-0000000000e1", "COMPLETE", "2024-05-01T02:00:00Z",
+		[][2]string{{"s3://lake", "in"}}, [][2]string{{"s3://lake", "out"}})).expect(201)
+	if items := e.do("GET", "/api/v1/lineage/events", key, "").expect(200).json()["items"].([]any); len(items) != 1 {
+		t.Errorf("old path before a dataset events: %v", items)
+	}
+	e.postOL("/api/v1/lineage", key, olRun("k", "0190f1e4-0000-7000-8000-0000000000e2", "COMPLETE", "2024-05-01T02:00:00Z",
+		[][2]string{{"s3://lake", "out"}}, [][2]string{{"kafka://broker:9092", "events"}})).expect(201)
+	if g := e.do("GET", "/api/v1/lineage/events?direction=upstream", key, "").expect(200).json(); !hasEdge(g, "out", "events") {
+		t.Errorf("old path once a dataset is named events: %v", g)
+	}
+	if items := e.do("GET", "/api/v1/openlineage/events", key, "").expect(200).json()["items"].([]any); len(items) != 2 {
+		t.Errorf("new path: %v", items)
+	}
+}

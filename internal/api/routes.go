@@ -67,13 +67,15 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/datasets/{dataset_id}", viewer, s.getDataset},
 
 		// Lineage. OpenLineage's HTTP transport (Airflow, dbt, Spark) posts to
-		// /api/v1/lineage and /batch. The literal GET /api/v1/lineage/events
-		// wins over {dataset_id} in the mux, so a dataset named "events" has
-		// its walk only under /api/v1/datasets/.
+		// /api/v1/lineage and /batch, with or without a trailing slash. The
+		// raw events live under /api/v1/openlineage/, where no dataset can
+		// shadow them; the old GET /api/v1/lineage/events lists them while no
+		// dataset is named events, and walks that dataset once one is.
 		{"GET", "/api/v1/lineage/{dataset_id}", viewer, s.getLineage},
-		{"POST", "/api/v1/lineage", member, s.postLineage},
-		{"POST", "/api/v1/lineage/batch", member, s.postLineageBatch},
-		{"GET", "/api/v1/lineage/events", viewer, s.listLineageEvents},
+		{"POST", "/api/v1/lineage/", member, s.postLineage},
+		{"POST", "/api/v1/lineage/batch/", member, s.postLineageBatch},
+		{"GET", "/api/v1/lineage/events", viewer, s.lineageEventsOrDataset},
+		{"GET", "/api/v1/openlineage/events", viewer, s.listLineageEvents},
 
 		// Runs and check results.
 		{"POST", "/api/v1/runs/", member, s.postRun},
