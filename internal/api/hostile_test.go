@@ -164,8 +164,8 @@ var hostileRoutes = map[string]hostileCase{
 			return `{"type":"postgres","description":"orders","config":{"host":"db2","database":"shop"}}`
 		}},
 	"DELETE /api/v1/connections/{id}": {as: "member", path: freshConnection},
-	"POST /api/v1/lineage":            {as: "member", body: olRunEvent},
-	"POST /api/v1/lineage/batch": {as: "member",
+	"POST /api/v1/lineage/":           {as: "member", body: olRunEvent},
+	"POST /api/v1/lineage/batch/": {as: "member",
 		body: func(f *hostileFixture) string { return "[" + olRunEvent(f) + "," + olRunEvent(f) + "]" },
 		only: func(at leaf) bool { return at[0] == 1 }}, // the second event: the first must still land
 	"POST /api/v1/billing/checkout": {as: "admin", body: func(*hostileFixture) string { return `{"plan":"team"}` }},
