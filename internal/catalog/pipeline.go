@@ -23,6 +23,23 @@ type Pipeline struct {
 	UpdatedAt     time.Time
 }
 
+// AtVersion is the pipeline's entry as of v, one of its registered versions:
+// what registering v's content again answers (API.md: the same version with
+// the same content is the existing entry, even when a later version is
+// current). The pipeline's own facts (name, versions count, creation) stay;
+// the content is v's, which reg repeats, and updated_at is when v was
+// registered.
+func (p *Pipeline) AtVersion(v *PipelineVersion, reg PipelineRegistration) *Pipeline {
+	if v.Version == p.Version {
+		return p
+	}
+	at := *p
+	at.Version, at.ContentHash, at.Definition, at.UpdatedAt = v.Version, v.ContentHash, v.Definition, v.CreatedAt
+	at.Description, at.Owner, at.Environment, at.Schedule = reg.Description, reg.Owner, reg.Environment, reg.Schedule
+	at.Tags = append([]string(nil), reg.Tags...)
+	return &at
+}
+
 // PipelineVersion is one registered version of a pipeline.
 type PipelineVersion struct {
 	Name        string

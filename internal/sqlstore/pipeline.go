@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -104,9 +106,12 @@ func (db *DB) RegisterPipeline(ctx context.Context, reg catalog.PipelineRegistra
 	case err != nil:
 		return nil, false, err
 	}
-	version, unchanged, err := tx.settleVersion(ctx, orgID, cur, reg)
-	if err != nil || unchanged {
-		return cur, false, err
+	version, existing, err := tx.settleVersion(ctx, orgID, cur, reg)
+	if err != nil {
+		return nil, false, err
+	}
+	if existing != nil { // nothing to write: the entry of the version asked for
+		return cur.AtVersion(existing, reg), false, nil
 	}
 	p, err := tx.writeVersion(ctx, orgID, cur, reg, version)
 	if err != nil {
@@ -118,43 +123,44 @@ func (db *DB) RegisterPipeline(ctx context.Context, reg catalog.PipelineRegistra
 	return p, true, tx.commit()
 }
 
-// settleVersion decides which version a registration creates, or that it
-// changes nothing (unchanged), or that it conflicts.
-func (tx *Tx) settleVersion(ctx context.Context, orgID string, cur *catalog.Pipeline, reg catalog.PipelineRegistration) (string, bool, error) {
+// settleVersion decides which version a registration creates, or returns
+// the registered version whose content it repeats (existing), or says that
+// it conflicts. A repeat of an older version is that version's entry, not
+// the current one's.
+func (tx *Tx) settleVersion(ctx context.Context, orgID string, cur *catalog.Pipeline, reg catalog.PipelineRegistration) (string, *catalog.PipelineVersion, error) {
 	if reg.Version != "" {
 		if cur == nil {
-			return reg.Version, false, nil
+			return reg.Version, nil, nil
 		}
-		var hash string
-		err := tx.queryRow(ctx, `SELECT content_hash FROM pipeline_versions WHERE organization_id = $1 AND pipeline_name = $2 AND version = $3`,
-			orgID, reg.Name, reg.Version).Scan(&hash)
+		v, err := scanVersion(tx.queryRow(ctx, `SELECT `+versionColumns+` FROM pipeline_versions
+			WHERE organization_id = $1 AND pipeline_name = $2 AND version = $3`, orgID, reg.Name, reg.Version))
 		switch {
-		case catalog.ErrorCode(notFound(err, "")) == catalog.ENOTFOUND:
-			return reg.Version, false, nil
+		case errors.Is(err, sql.ErrNoRows):
+			return reg.Version, nil, nil
 		case err != nil:
-			return "", false, fmt.Errorf("find pipeline version: %w", err)
-		case reg.Unchanged(hash):
-			return reg.Version, true, nil
+			return "", nil, fmt.Errorf("find pipeline version: %w", err)
+		case reg.Unchanged(v.ContentHash):
+			return reg.Version, v, nil
 		default:
-			return "", false, catalog.Errorf(catalog.ECONFLICT,
+			return "", nil, catalog.Errorf(catalog.ECONFLICT,
 				"Version %s of pipeline %s is already registered with different content; give the changed definition a new version.", reg.Version, reg.Name)
 		}
 	}
 	if cur == nil {
-		return reg.NextVersion(""), false, nil
+		return reg.NextVersion(""), nil, nil
 	}
 	if reg.Unchanged(cur.ContentHash) {
-		return cur.Version, true, nil
+		return cur.Version, &catalog.PipelineVersion{Name: cur.Name, Version: cur.Version}, nil // AtVersion answers cur itself
 	}
 	v := reg.NextVersion(cur.Version)
 	for {
 		var n int
 		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM pipeline_versions WHERE organization_id = $1 AND pipeline_name = $2 AND version = $3`,
 			orgID, reg.Name, v).Scan(&n); err != nil {
-			return "", false, fmt.Errorf("find pipeline version: %w", err)
+			return "", nil, fmt.Errorf("find pipeline version: %w", err)
 		}
 		if n == 0 {
-			return v, false, nil
+			return v, nil, nil
 		}
 		v = reg.NextVersion(v)
 	}

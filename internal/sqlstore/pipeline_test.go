@@ -83,6 +83,41 @@ func TestPipelineService_RegisterPipeline(t *testing.T) {
 	})
 }
 
+// Registering 1.0.0's content again after 2.0.0 answers 1.0.0's entry
+// (API.md: the existing entry), and leaves 2.0.0 current.
+func TestPipelineService_RegisterOlderVersionAgain(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx, _ := sqlstoretest.MustCreateOrg(t, db, catalog.PlanFree)
+		v1, v2 := reg("orders", "1.0.0", "a", "tier-1"), reg("orders", "2.0.0", "b", "tier-2")
+		v1.Owner, v2.Owner = "old@acme.com", "new@acme.com"
+		first, _, err := db.RegisterPipeline(ctx, v1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := db.RegisterPipeline(ctx, v2); err != nil {
+			t.Fatal(err)
+		}
+		p, created, err := db.RegisterPipeline(ctx, v1)
+		if err != nil || created {
+			t.Fatalf("1.0.0 again: created=%v err=%v, want the existing entry", created, err)
+		}
+		if p.Version != "1.0.0" || p.Owner != "old@acme.com" || p.ContentHash != "a" || len(p.Tags) != 1 || p.Tags[0] != "tier-1" ||
+			string(p.Definition) != `{"name":"orders","version":"1.0.0","content":"a"}` {
+			t.Fatalf("1.0.0 again answered %+v (definition %s), want 1.0.0's entry", p, p.Definition)
+		}
+		if p.VersionsCount != 2 || !p.UpdatedAt.Equal(first.UpdatedAt) || !p.CreatedAt.Equal(first.CreatedAt) {
+			t.Fatalf("1.0.0 again: versions %d, created %s, updated %s; want 2, %s, %s", p.VersionsCount, p.CreatedAt, p.UpdatedAt, first.CreatedAt, first.UpdatedAt)
+		}
+		cur, err := db.FindPipeline(ctx, "orders")
+		if err != nil || cur.Version != "2.0.0" || cur.Owner != "new@acme.com" {
+			t.Fatalf("current after the repeat = %+v, %v; want 2.0.0 unchanged", cur, err)
+		}
+		if p, created, err = db.RegisterPipeline(ctx, v2); err != nil || created || p.Version != "2.0.0" || p.Owner != "new@acme.com" {
+			t.Fatalf("2.0.0 again = %+v, %v, %v; want the current entry", p, created, err)
+		}
+	})
+}
+
 func TestPipelineService_PlanLimitRace(t *testing.T) {
 	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx, org := sqlstoretest.MustCreateOrg(t, db, catalog.PlanFree)
