@@ -82,6 +82,14 @@ func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) error {
 	if f.Status != "" && !catalog.ValidRunStatus(f.Status) {
 		q.fail("status", "status must be one of queued, running, success, failed, cancelled.")
 	}
+	switch v := q.str("checks_failed"); v {
+	case "":
+	case "true", "false":
+		failed := v == "true"
+		f.ChecksFailed = &failed
+	default:
+		q.fail("checks_failed", "checks_failed must be true or false.")
+	}
 	if err := q.err(); err != nil {
 		return err
 	}

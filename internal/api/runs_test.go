@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
+	"github.com/dataxpipe/catalog/internal/sqlstore"
+	"github.com/dataxpipe/catalog/internal/sqlstore/sqlstoretest"
 )
 
 // fieldsOf returns the fields a 422 body names, in order.
@@ -122,5 +124,46 @@ func TestRuns_ListAndOtherOrg(t *testing.T) {
 	e.do("PATCH", "/api/v1/runs/run-20260607-005", b, `{"status":"running"}`).expect(404)
 	if items := e.do("GET", "/api/v1/runs/", b, "").expect(200).json()["items"].([]any); len(items) != 1 {
 		t.Fatalf("org B lists %d runs, want its own 1", len(items))
+	}
+}
+
+// ?checks_failed=true lists the successful run whose error check failed,
+// which ?status=failed misses; a bad value is a 422 on the parameter, and
+// the parameter is declared (not refused as unknown). Both engines.
+func TestRuns_ListByChecksFailed(t *testing.T) {
+	for _, engine := range []sqlstore.Engine{sqlstore.SQLite, sqlstore.Postgres} {
+		t.Run(string(engine), func(t *testing.T) {
+			e := newEnv(t, sqlstoretest.Open(t, engine))
+			_, key := e.newOrg("acme", catalog.PlanFree)
+			e.do("POST", "/api/v1/pipelines/", key, pipelineJSON("orders_sync", "1")).expect(201)
+			for _, status := range []string{"success", "failed", "success"} {
+				e.do("POST", "/api/v1/runs/", key, `{"pipeline_id":"orders_sync","status":"`+status+`"}`).expect(201)
+				e.clock.Advance(time.Minute)
+			}
+			e.do("POST", "/api/v1/checks/results/", key, `{"results":[
+				{"run_id":"run-20260607-001","check_id":"row_count","status":"failed","severity":"error"},
+				{"run_id":"run-20260607-003","check_id":"pk_not_null","status":"failed"}]}`).expect(201) // warn by definition
+			ids := func(path string) string {
+				t.Helper()
+				var out []string
+				for _, it := range e.do("GET", path, key, "").expect(200).json()["items"].([]any) {
+					out = append(out, it.(map[string]any)["run_id"].(string))
+				}
+				return strings.Join(out, " ")
+			}
+			if got := ids("/api/v1/runs/?checks_failed=true"); got != "run-20260607-001" {
+				t.Errorf("checks_failed=true: %q, want the successful run with a failed error check", got)
+			}
+			if got := ids("/api/v1/runs/?checks_failed=false&pipeline_id=orders_sync"); got != "run-20260607-003 run-20260607-002" {
+				t.Errorf("checks_failed=false: %q", got)
+			}
+			if got := ids("/api/v1/runs/?status=failed"); got != "run-20260607-002" {
+				t.Errorf("status=failed: %q", got)
+			}
+			m := e.do("GET", "/api/v1/runs/?checks_failed=yes", key, "").expect(422).json()
+			if f := fieldsOf(m); len(f) != 1 || f[0] != "checks_failed" {
+				t.Fatalf("checks_failed=yes: problems on %v, want checks_failed", f)
+			}
+		})
 	}
 }

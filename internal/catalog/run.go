@@ -139,6 +139,9 @@ func validRunID(id string) bool {
 type RunFilter struct {
 	PipelineName string
 	Status       string
+	// ChecksFailed, when set, keeps the runs whose checks_failed is it: a
+	// successful run can have failed checks, so Status cannot find them.
+	ChecksFailed *bool
 	Since, Until *time.Time
 	Page
 }

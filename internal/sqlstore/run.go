@@ -220,6 +220,9 @@ func (db *DB) ListRuns(ctx context.Context, f catalog.RunFilter) ([]*catalog.Run
 	if f.Status != "" {
 		q += ` AND status = ` + a.add(f.Status)
 	}
+	if f.ChecksFailed != nil {
+		q += ` AND checks_failed = ` + a.add(*f.ChecksFailed) // runs_by_checks_failed
+	}
 	if f.Since != nil {
 		q += ` AND started_at >= ` + a.add(ts(*f.Since))
 	}

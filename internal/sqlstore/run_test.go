@@ -359,3 +359,61 @@ func TestRunService_ListRuns(t *testing.T) {
 		}
 	})
 }
+
+// checks_failed finds the successful run whose error check failed, which
+// status=failed misses, and pages under the filter (issue 14).
+func TestRunService_ListRunsByChecksFailed(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		now := day0
+		ctx := runOrg(t, db, &now)
+		for i, status := range []string{catalog.RunSuccess, catalog.RunFailed, catalog.RunSuccess, catalog.RunSuccess, catalog.RunSuccess} {
+			start := day0.Add(time.Duration(i) * time.Minute)
+			if _, _, err := db.ApplyRunEvent(ctx, catalog.RunEvent{PipelineName: "orders", RunID: fmt.Sprintf("r%d", i), Status: status, StartedAt: &start}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := db.RecordCheckResults(ctx, []catalog.CheckReport{
+			{RunID: "r0", CheckID: "pk", Status: catalog.CheckFailed, Severity: catalog.SeverityError},
+			{RunID: "r2", CheckID: "fresh", Status: catalog.CheckFailed, Severity: catalog.SeverityWarn}, // a warning fails no run
+			{RunID: "r3", CheckID: "pk", Status: catalog.CheckPassed, Severity: catalog.SeverityError},
+			{RunID: "r4", CheckID: "pk", Status: catalog.CheckFailed, Severity: catalog.SeverityError},
+		}, nil); err != nil {
+			t.Fatal(err)
+		}
+		ids := func(f catalog.RunFilter) []string {
+			t.Helper()
+			var out []string
+			for cursor := ""; ; {
+				f.Cursor = cursor
+				runs, next, err := db.ListRuns(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range runs {
+					out = append(out, r.ID)
+				}
+				if cursor = next; cursor == "" {
+					return out
+				}
+			}
+		}
+		yes, no := true, false
+		for name, c := range map[string]struct {
+			f    catalog.RunFilter
+			want []string
+		}{
+			"true":           {catalog.RunFilter{ChecksFailed: &yes, Page: catalog.Page{Limit: 1}}, []string{"r4", "r0"}},
+			"false":          {catalog.RunFilter{ChecksFailed: &no, Page: catalog.Page{Limit: 2}}, []string{"r3", "r2", "r1"}},
+			"true success":   {catalog.RunFilter{ChecksFailed: &yes, Status: catalog.RunSuccess}, []string{"r4", "r0"}},
+			"status failed":  {catalog.RunFilter{Status: catalog.RunFailed}, []string{"r1"}},
+			"true and since": {catalog.RunFilter{ChecksFailed: &yes, Since: ptr(day0.Add(time.Minute))}, []string{"r4"}},
+		} {
+			if got := ids(c.f); !slices.Equal(got, c.want) {
+				t.Errorf("%s: %v, want %v", name, got, c.want)
+			}
+		}
+		if runs, _, err := db.ListRuns(runOrg(t, db, &now), catalog.RunFilter{ChecksFailed: &yes}); err != nil || len(runs) != 0 {
+			t.Fatalf("another organization lists %d runs with failed checks (%v)", len(runs), err)
+		}
+	})
+}
