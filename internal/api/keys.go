@@ -21,9 +21,11 @@ type keyView struct {
 	ExpiresAt  *time.Time   `json:"expires_at"`
 }
 
+// viewKey shows when the key stops working as expires_at: for a rotated key
+// in its grace period, the end of the grace period.
 func viewKey(k *catalog.APIKey) keyView {
 	return keyView{ID: k.ID, Name: k.Name, Role: k.Role, Prefix: k.Prefix, CreatedAt: k.CreatedAt, CreatedBy: k.CreatedBy,
-		LastUsedAt: k.LastUsedAt, ExpiresAt: k.ExpiresAt}
+		LastUsedAt: k.LastUsedAt, ExpiresAt: k.EffectiveExpiry()}
 }
 
 func viewNewKey(k *catalog.APIKey, secret string) keyView {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
+	"github.com/dataxpipe/catalog/internal/sqlstore"
+	"github.com/dataxpipe/catalog/internal/sqlstore/sqlstoretest"
 )
 
 func TestAPIKeys_RotationGrace(t *testing.T) {
@@ -32,6 +34,44 @@ func TestAPIKeys_RotationGrace(t *testing.T) {
 	res := e.do("POST", "/api/v1/api-keys/"+id2+"/rotate", admin, `{"grace_period_seconds": 604801}`).expect(422)
 	if !strings.Contains(res.Body.String(), "grace_period_seconds") {
 		t.Fatalf("422 does not name the field: %s", res.Body.String())
+	}
+}
+
+// A key created with an expiry and rotated: the new key lives as long, the
+// old key's expires_at shows the grace end in the list, a second rotation is
+// a 409 saying until when it works, and revoking it ends the grace. Both
+// engines.
+func TestAPIKeys_RotateExpiringKey(t *testing.T) {
+	for _, engine := range []sqlstore.Engine{sqlstore.SQLite, sqlstore.Postgres} {
+		t.Run(string(engine), func(t *testing.T) {
+			e := newEnv(t, sqlstoretest.Open(t, engine))
+			_, admin := e.newOrg("acme", catalog.PlanFree)
+			m := e.do("POST", "/api/v1/api-keys/", admin, `{"name":"ci","expires_at":"2026-07-07T06:00:00Z"}`).expect(201).json() // 720h
+			old, id := m["key"].(string), m["id"].(string)
+			e.clock.Advance(24 * time.Hour)
+			m = e.do("POST", "/api/v1/api-keys/"+id+"/rotate", admin, `{"grace_period_seconds": 600}`).expect(201).json()
+			fresh, freshID := m["key"].(string), m["id"].(string)
+			if m["expires_at"] != "2026-07-08T06:00:00Z" || m["previous_key_expires_at"] != "2026-06-08T06:10:00Z" {
+				t.Fatalf("rotation = %v; want the new key to expire 720h from now and the old one at the grace end", m)
+			}
+			expiry := map[string]any{}
+			for _, it := range e.do("GET", "/api/v1/api-keys/", admin, "").expect(200).json()["items"].([]any) {
+				k := it.(map[string]any)
+				expiry[k["id"].(string)] = k["expires_at"]
+			}
+			if expiry[id] != "2026-06-08T06:10:00Z" || expiry[freshID] != "2026-07-08T06:00:00Z" {
+				t.Fatalf("listed expiries = %v; want the old key's grace end and the new key's expiry", expiry)
+			}
+			e.clock.Advance(time.Minute)
+			e.do("GET", "/api/v1/organizations/me", old, "").expect(200)
+			m = e.do("POST", "/api/v1/api-keys/"+id+"/rotate", admin, `{}`).expect(409).json()
+			if d := m["detail"].(string); !strings.Contains(d, freshID) || !strings.Contains(d, "2026-06-08T06:10:00Z") {
+				t.Fatalf("second rotation: %v; want it to name %s and the grace end", m, freshID)
+			}
+			e.do("DELETE", "/api/v1/api-keys/"+id, admin, "").expect(204)
+			e.do("GET", "/api/v1/organizations/me", old, "").expect(401)
+			e.do("GET", "/api/v1/organizations/me", fresh, "").expect(200)
+		})
 	}
 }
 

@@ -10,12 +10,13 @@ import (
 	"github.com/dataxpipe/catalog/internal/catalog"
 )
 
-const keyColumns = `organization_id, id, name, role, prefix, key_hash, created_at, created_by, last_used_at, expires_at, revoked_at`
+const keyColumns = `organization_id, id, name, role, prefix, key_hash, created_at, created_by, last_used_at, expires_at, revoked_at,
+	COALESCE(replaced_by, '')`
 
 func scanKey(row scanner) (*catalog.APIKey, error) {
 	k := &catalog.APIKey{}
 	err := row.Scan(&k.OrgID, &k.ID, &k.Name, &k.Role, &k.Prefix, &k.Hash, timeCol{&k.CreatedAt}, &k.CreatedBy,
-		nullTimeCol{&k.LastUsedAt}, nullTimeCol{&k.ExpiresAt}, nullTimeCol{&k.RevokedAt})
+		nullTimeCol{&k.LastUsedAt}, nullTimeCol{&k.ExpiresAt}, nullTimeCol{&k.RevokedAt}, &k.ReplacedBy)
 	return k, err
 }
 
@@ -93,8 +94,9 @@ func (db *DB) RotateAPIKey(ctx context.Context, id string, next *catalog.APIKey,
 	return db.endKey(ctx, id, next, grace)
 }
 
-// endKey revokes key id after grace and, when next is set, issues next with
-// the same name and role: revoke and rotate are one operation.
+// endKey ends key id, at once (next nil) or, when next is set, after grace
+// with next issued in its place under the same name and role: revoke and
+// rotate are one operation, and catalog's RevokeAt and RotateAt decide it.
 func (db *DB) endKey(ctx context.Context, id string, next *catalog.APIKey, grace time.Duration) (*catalog.APIKey, error) {
 	orgID, err := requireOrg(ctx)
 	if err != nil {
@@ -106,30 +108,38 @@ func (db *DB) endKey(ctx context.Context, id string, next *catalog.APIKey, grace
 	}
 	defer tx.Rollback()
 	old, err := scanKey(tx.queryRow(ctx, `SELECT `+keyColumns+` FROM api_keys WHERE organization_id = $1 AND id = $2`+tx.forUpdate(), orgID, id))
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, catalog.Errorf(catalog.ENOTFOUND, "No active API key %q in this organization.", id)
+	} else if err != nil {
 		return nil, fmt.Errorf("find api key: %w", err)
 	}
-	// A key already revoked, or rotated and in its grace period, is no
-	// longer the caller's to revoke or rotate.
-	if err != nil || !old.Usable(tx.now) || old.RevokedAt != nil {
-		return nil, catalog.Errorf(catalog.ENOTFOUND, "No active API key %q in this organization.", id)
-	}
-	end := tx.now.Add(grace)
-	if old.ExpiresAt != nil && old.ExpiresAt.Before(end) {
-		end = *old.ExpiresAt // rotation never extends a key's life
-	}
-	if _, err := tx.exec(ctx, `UPDATE api_keys SET revoked_at = $1 WHERE organization_id = $2 AND id = $3`, ts(end), orgID, id); err != nil {
-		return nil, fmt.Errorf("revoke api key: %w", err)
-	}
-	old.RevokedAt = &end
+	var end time.Time
 	action := catalog.AuditAPIKeyRevoked
-	if next != nil {
+	if next == nil {
+		end, err = old.RevokeAt(tx.now)
+	} else {
 		action = catalog.AuditAPIKeyRotated
+		end, next.ExpiresAt, err = old.RotateAt(tx.now, grace)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if next != nil {
 		next.OrgID, next.Name, next.Role = orgID, old.Name, old.Role
 		if err := tx.createAPIKey(ctx, next); err != nil {
 			return nil, err
 		}
+		old.ReplacedBy = next.ID
 	}
+	var replacedBy any // NULL until a rotation; a revoke in grace keeps it
+	if old.ReplacedBy != "" {
+		replacedBy = old.ReplacedBy
+	}
+	if _, err := tx.exec(ctx, `UPDATE api_keys SET revoked_at = $1, replaced_by = $2 WHERE organization_id = $3 AND id = $4`,
+		ts(end), replacedBy, orgID, id); err != nil {
+		return nil, fmt.Errorf("revoke api key: %w", err)
+	}
+	old.RevokedAt = &end
 	if err := tx.audit(ctx, orgID, action, id); err != nil {
 		return nil, err
 	}

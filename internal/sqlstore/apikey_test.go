@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,6 +56,72 @@ func TestAPIKeyService_ListAndTouch(t *testing.T) {
 		k, _, err := db.FindAPIKeyByHash(context.Background(), "hash-0")
 		if err != nil || k.LastUsedAt == nil || !k.LastUsedAt.Equal(later) {
 			t.Fatalf("key_0 last used %v (%v), want %s: a touch never goes back", k, err, later)
+		}
+	})
+}
+
+// Rotating a key that expires gives a key with the same lifetime; the old
+// key in its grace period shows the grace end, cannot be rotated again (a
+// conflict naming its replacement) but can be revoked (issue 13, defect 7).
+func TestAPIKeyService_RotateExpiringKey(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		now := day0
+		db.Now = func() time.Time { return now }
+		ctx, _ := sqlstoretest.MustCreateOrg(t, db, catalog.PlanFree)
+		expires := day0.Add(720 * time.Hour)
+		old := &catalog.APIKey{Name: "ci", Role: catalog.RoleMember, Prefix: "dxp_old", Hash: "hash-old", ExpiresAt: &expires}
+		if err := db.CreateAPIKey(ctx, old); err != nil {
+			t.Fatal(err)
+		}
+		now = day0.Add(100 * time.Hour)
+		next := &catalog.APIKey{Prefix: "dxp_new", Hash: "hash-new"}
+		ended, err := db.RotateAPIKey(ctx, old.ID, next, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := now.Add(720 * time.Hour); next.ExpiresAt == nil || !next.ExpiresAt.Equal(want) {
+			t.Fatalf("new key expires %v, want %s (the old key's 720h lifetime from the rotation)", next.ExpiresAt, want)
+		}
+		graceEnd := now.Add(time.Hour)
+		if got := ended.EffectiveExpiry(); got == nil || !got.Equal(graceEnd) || ended.ReplacedBy != next.ID {
+			t.Fatalf("old key stops at %v replaced by %q, want %s and %s", got, ended.ReplacedBy, graceEnd, next.ID)
+		}
+		stored, _, err := db.FindAPIKeyByHash(context.Background(), "hash-new")
+		if err != nil || stored.ExpiresAt == nil || !stored.ExpiresAt.Equal(*next.ExpiresAt) {
+			t.Fatalf("stored new key %+v (%v), want expiry %s", stored, err, next.ExpiresAt)
+		}
+		keys, _, err := db.ListAPIKeys(ctx, catalog.Page{})
+		if err != nil || len(keys) != 2 {
+			t.Fatalf("list: %d keys (%v), want the old one in grace and the new one", len(keys), err)
+		}
+		for _, k := range keys {
+			if k.ID == old.ID {
+				if got := k.EffectiveExpiry(); got == nil || !got.Equal(graceEnd) {
+					t.Fatalf("listed old key expires %v, want the grace end %s", got, graceEnd)
+				}
+			}
+		}
+
+		now = now.Add(time.Minute) // still in grace
+		_, err = db.RotateAPIKey(ctx, old.ID, &catalog.APIKey{Prefix: "dxp_x", Hash: "hash-x"}, time.Hour)
+		if catalog.ErrorCode(err) != catalog.ECONFLICT || !strings.Contains(err.Error(), next.ID) || !strings.Contains(err.Error(), graceEnd.Format(time.RFC3339)) {
+			t.Fatalf("second rotation in grace: %v; want a conflict naming %s and %s", err, next.ID, graceEnd.Format(time.RFC3339))
+		}
+		if _, _, err := db.FindAPIKeyByHash(context.Background(), "hash-x"); catalog.ErrorCode(err) != catalog.ENOTFOUND {
+			t.Fatalf("the refused rotation stored a key: %v", err)
+		}
+		if _, err := db.RevokeAPIKey(ctx, old.ID); err != nil {
+			t.Fatalf("revoke in grace: %v", err)
+		}
+		k, _, err := db.FindAPIKeyByHash(context.Background(), "hash-old")
+		if err != nil || k.Usable(now) || k.ReplacedBy != next.ID {
+			t.Fatalf("old key after revoke in grace: %+v (%v); want unusable, still naming its replacement", k, err)
+		}
+		if _, err := db.RevokeAPIKey(ctx, old.ID); catalog.ErrorCode(err) != catalog.ENOTFOUND {
+			t.Fatalf("second revoke: %v, want not found", err)
+		}
+		if _, err := db.RotateAPIKey(ctx, next.ID, &catalog.APIKey{Prefix: "dxp_3", Hash: "hash-3"}, 0); err != nil {
+			t.Fatalf("rotating the replacement: %v", err)
 		}
 	})
 }
