@@ -2,6 +2,8 @@ package sqlstore_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -13,6 +15,13 @@ import (
 	"github.com/dataxpipe/catalog/internal/sqlstore/sqlstoretest"
 )
 
+// keyHash is a stored key hash of the shape the server makes (hex SHA-256),
+// the only shape the Postgres key lookup answers for.
+func keyHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
 // Keys share names, so the (name, id) cursor uses its name twice; a
 // touch compares with the time it writes. Both engines page and touch alike.
 func TestAPIKeyService_ListAndTouch(t *testing.T) {
@@ -23,7 +32,7 @@ func TestAPIKeyService_ListAndTouch(t *testing.T) {
 		var want []string
 		for i := range 7 {
 			k := &catalog.APIKey{ID: fmt.Sprintf("key_%d", i), Name: fmt.Sprintf("ci-%d", i%3), Role: catalog.RoleMember,
-				Prefix: "dxp_test", Hash: fmt.Sprintf("hash-%d", i)}
+				Prefix: "dxp_test", Hash: keyHash(fmt.Sprintf("hash-%d", i))}
 			if err := db.CreateAPIKey(ctx, k); err != nil {
 				t.Fatal(err)
 			}
@@ -53,7 +62,7 @@ func TestAPIKeyService_ListAndTouch(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		k, _, err := db.FindAPIKeyByHash(context.Background(), "hash-0")
+		k, _, err := db.FindAPIKeyByHash(context.Background(), keyHash("hash-0"))
 		if err != nil || k.LastUsedAt == nil || !k.LastUsedAt.Equal(later) {
 			t.Fatalf("key_0 last used %v (%v), want %s: a touch never goes back", k, err, later)
 		}
@@ -69,12 +78,12 @@ func TestAPIKeyService_RotateExpiringKey(t *testing.T) {
 		db.Now = func() time.Time { return now }
 		ctx, _ := sqlstoretest.MustCreateOrg(t, db, catalog.PlanFree)
 		expires := day0.Add(720 * time.Hour)
-		old := &catalog.APIKey{Name: "ci", Role: catalog.RoleMember, Prefix: "dxp_old", Hash: "hash-old", ExpiresAt: &expires}
+		old := &catalog.APIKey{Name: "ci", Role: catalog.RoleMember, Prefix: "dxp_old", Hash: keyHash("hash-old"), ExpiresAt: &expires}
 		if err := db.CreateAPIKey(ctx, old); err != nil {
 			t.Fatal(err)
 		}
 		now = day0.Add(100 * time.Hour)
-		next := &catalog.APIKey{Prefix: "dxp_new", Hash: "hash-new"}
+		next := &catalog.APIKey{Prefix: "dxp_new", Hash: keyHash("hash-new")}
 		ended, err := db.RotateAPIKey(ctx, old.ID, next, time.Hour)
 		if err != nil {
 			t.Fatal(err)
@@ -86,7 +95,7 @@ func TestAPIKeyService_RotateExpiringKey(t *testing.T) {
 		if got := ended.EffectiveExpiry(); got == nil || !got.Equal(graceEnd) || ended.ReplacedBy != next.ID {
 			t.Fatalf("old key stops at %v replaced by %q, want %s and %s", got, ended.ReplacedBy, graceEnd, next.ID)
 		}
-		stored, _, err := db.FindAPIKeyByHash(context.Background(), "hash-new")
+		stored, _, err := db.FindAPIKeyByHash(context.Background(), keyHash("hash-new"))
 		if err != nil || stored.ExpiresAt == nil || !stored.ExpiresAt.Equal(*next.ExpiresAt) {
 			t.Fatalf("stored new key %+v (%v), want expiry %s", stored, err, next.ExpiresAt)
 		}
@@ -103,24 +112,24 @@ func TestAPIKeyService_RotateExpiringKey(t *testing.T) {
 		}
 
 		now = now.Add(time.Minute) // still in grace
-		_, err = db.RotateAPIKey(ctx, old.ID, &catalog.APIKey{Prefix: "dxp_x", Hash: "hash-x"}, time.Hour)
+		_, err = db.RotateAPIKey(ctx, old.ID, &catalog.APIKey{Prefix: "dxp_x", Hash: keyHash("hash-x")}, time.Hour)
 		if catalog.ErrorCode(err) != catalog.ECONFLICT || !strings.Contains(err.Error(), next.ID) || !strings.Contains(err.Error(), graceEnd.Format(time.RFC3339)) {
 			t.Fatalf("second rotation in grace: %v; want a conflict naming %s and %s", err, next.ID, graceEnd.Format(time.RFC3339))
 		}
-		if _, _, err := db.FindAPIKeyByHash(context.Background(), "hash-x"); catalog.ErrorCode(err) != catalog.ENOTFOUND {
+		if _, _, err := db.FindAPIKeyByHash(context.Background(), keyHash("hash-x")); catalog.ErrorCode(err) != catalog.ENOTFOUND {
 			t.Fatalf("the refused rotation stored a key: %v", err)
 		}
 		if _, err := db.RevokeAPIKey(ctx, old.ID); err != nil {
 			t.Fatalf("revoke in grace: %v", err)
 		}
-		k, _, err := db.FindAPIKeyByHash(context.Background(), "hash-old")
+		k, _, err := db.FindAPIKeyByHash(context.Background(), keyHash("hash-old"))
 		if err != nil || k.Usable(now) || k.ReplacedBy != next.ID {
 			t.Fatalf("old key after revoke in grace: %+v (%v); want unusable, still naming its replacement", k, err)
 		}
 		if _, err := db.RevokeAPIKey(ctx, old.ID); catalog.ErrorCode(err) != catalog.ENOTFOUND {
 			t.Fatalf("second revoke: %v, want not found", err)
 		}
-		if _, err := db.RotateAPIKey(ctx, next.ID, &catalog.APIKey{Prefix: "dxp_3", Hash: "hash-3"}, 0); err != nil {
+		if _, err := db.RotateAPIKey(ctx, next.ID, &catalog.APIKey{Prefix: "dxp_3", Hash: keyHash("hash-3")}, 0); err != nil {
 			t.Fatalf("rotating the replacement: %v", err)
 		}
 	})

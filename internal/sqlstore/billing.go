@@ -148,10 +148,10 @@ func (tx *Tx) subscriptionsPlan(ctx context.Context, orgID string) (plan, status
 // cannot move the plan of an organization it does not pay for.
 func (tx *Tx) lockStripeOrg(ctx context.Context, customerID, orgID string) (*catalog.Org, error) {
 	if customerID != "" {
-		o, err := scanOrg(tx.queryRow(ctx, `SELECT `+orgColumns+` FROM organizations WHERE stripe_customer_id = $1`+tx.forUpdate(), customerID))
+		id, err := tx.db.orgIDBy(ctx, tx, "customer", customerID)
 		switch {
 		case err == nil:
-			return o, tx.setOrg(ctx, o.ID) // from here on the event acts in this organization
+			return tx.lockOrg(ctx, id) // from here on the event acts in this organization
 		case !errors.Is(err, sql.ErrNoRows):
 			return nil, fmt.Errorf("find organization by stripe customer: %w", err)
 		}

@@ -327,14 +327,11 @@ func scanOpenLineage(row scanner) (*catalog.OpenLineageRecord, error) {
 
 // PurgeOpenLineageEvents deletes every organization's raw events received
 // before before. Row-level security lets a transaction touch one
-// organization's rows only, so it goes organization by organization; the
-// organizations table itself is not a tenant table.
+// organization's rows only, so it goes organization by organization, which
+// it learns through the platform listing (organizations are under row-level
+// security too).
 func (db *DB) PurgeOpenLineageEvents(ctx context.Context, before time.Time) (int64, error) {
-	rows, err := db.query(ctx, `SELECT id FROM organizations ORDER BY id`)
-	if err != nil {
-		return 0, fmt.Errorf("list organizations: %w", err)
-	}
-	orgs, err := scanAll(rows, scanString)
+	orgs, err := db.allOrgIDs(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("list organizations: %w", err)
 	}

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 
@@ -9,6 +10,18 @@ import (
 )
 
 const orgColumns = `id, slug, name, plan, COALESCE(stripe_customer_id, ''), COALESCE(subscription_status, ''), created_at, updated_at`
+
+// orgColumnsOf is orgColumns of the organizations table named alias.
+func orgColumnsOf(alias string) string {
+	a := alias + "."
+	return a + `id, ` + a + `slug, ` + a + `name, ` + a + `plan, COALESCE(` + a + `stripe_customer_id, ''), COALESCE(` +
+		a + `subscription_status, ''), ` + a + `created_at, ` + a + `updated_at`
+}
+
+// Organizations are under row-level security on Postgres (migration 0012):
+// a transaction sees only the organization it acts in. Platform paths that
+// start from a slug or a Stripe customer resolve the id through a platform
+// function first and then act in it; a read by id simply acts in that id.
 
 func scanOrg(row scanner) (*catalog.Org, error) {
 	o := &catalog.Org{}
@@ -57,35 +70,84 @@ func (tx *Tx) createOrg(ctx context.Context, org *catalog.Org) error {
 	return tx.audit(ctx, org.ID, catalog.AuditOrgCreated, org.Slug)
 }
 
-// FindOrgByID returns the organization with id.
+// FindOrgByID returns the organization with id, read acting in it.
 func (db *DB) FindOrgByID(ctx context.Context, id string) (*catalog.Org, error) {
-	o, err := scanOrg(db.queryRow(ctx, `SELECT `+orgColumns+` FROM organizations WHERE id = $1`, id))
+	o, err := scanOrg(db.queryRow(actingIn(ctx, id), `SELECT `+orgColumns+` FROM organizations WHERE id = $1`, id))
 	return o, notFound(err, "No organization %q.", id)
 }
 
 // FindOrgBySlug returns the organization with slug.
 func (db *DB) FindOrgBySlug(ctx context.Context, slug string) (*catalog.Org, error) {
-	o, err := scanOrg(db.queryRow(ctx, `SELECT `+orgColumns+` FROM organizations WHERE slug = $1`, slug))
-	return o, notFound(err, "No organization %q.", slug)
+	id, err := db.orgIDBy(ctx, db, "slug", slug)
+	if err != nil {
+		return nil, notFound(err, "No organization %q.", slug)
+	}
+	return db.FindOrgByID(ctx, id)
 }
 
-// ListOrgs lists organizations by slug.
+// orgIDBy finds the id of the organization whose slug or stripe_customer_id
+// (by) is value, or sql.ErrNoRows: on Postgres through the platform
+// function for it, which answers NULL for no organization.
+func (db *DB) orgIDBy(ctx context.Context, q querier, by, value string) (string, error) {
+	query := map[string]string{
+		"slug":     `SELECT id FROM organizations WHERE slug = $1`,
+		"customer": `SELECT id FROM organizations WHERE stripe_customer_id = $1`,
+	}[by]
+	if db.engine == Postgres {
+		query = map[string]string{
+			"slug":     `SELECT dxp_platform_find_org($1)`,
+			"customer": `SELECT dxp_platform_find_org_by_customer($1)`,
+		}[by]
+	}
+	var id sql.NullString
+	if err := q.queryRow(ctx, query, value).Scan(&id); err != nil {
+		return "", err
+	}
+	if !id.Valid {
+		return "", sql.ErrNoRows
+	}
+	return id.String, nil
+}
+
+// ListOrgs lists organizations by slug: the platform admin's view of the
+// tenant list, on Postgres through dxp_platform_list_orgs.
 func (db *DB) ListOrgs(ctx context.Context, page catalog.Page) ([]*catalog.Org, string, error) {
 	after, err := decodeCursor(page.Cursor, 1)
 	if err != nil {
 		return nil, "", err
 	}
 	limit := pageLimit(page)
-	var a args
-	q := `SELECT ` + orgColumns + ` FROM organizations`
+	from := ""
 	if after != nil {
-		q += ` WHERE slug > ` + a.add(after[0])
+		from = after[0]
 	}
-	rows, err := db.query(ctx, q+` ORDER BY slug LIMIT `+a.add(limit+1), a...)
+	q := `SELECT ` + orgColumns + ` FROM organizations WHERE slug > $1 ORDER BY slug LIMIT $2`
+	if db.engine == Postgres {
+		q = `SELECT org_id, org_slug, org_name, org_plan, org_customer, org_subscription, org_created, org_updated
+			FROM dxp_platform_list_orgs($1, $2)`
+	}
+	rows, err := db.query(ctx, q, from, limit+1)
 	if err != nil {
 		return nil, "", fmt.Errorf("list organizations: %w", err)
 	}
 	return collectPage(rows, limit, scanOrg, func(last *catalog.Org) string { return encodeCursor(last.Slug) })
+}
+
+// allOrgIDs lists every organization's id, for jobs that visit each one.
+func (db *DB) allOrgIDs(ctx context.Context) ([]string, error) {
+	var ids []string
+	for cursor := ""; ; {
+		orgs, next, err := db.ListOrgs(ctx, catalog.Page{Limit: catalog.MaxPageSize, Cursor: cursor})
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range orgs {
+			ids = append(ids, o.ID)
+		}
+		if cursor = next; cursor == "" {
+			return ids, nil
+		}
+	}
 }
 
 // UpdateOrg changes an organization's name or plan.
@@ -95,12 +157,13 @@ func (db *DB) UpdateOrg(ctx context.Context, slug string, upd catalog.OrgUpdate)
 		return nil, err
 	}
 	defer tx.Rollback()
-	o, err := scanOrg(tx.queryRow(ctx, `SELECT `+orgColumns+` FROM organizations WHERE slug = $1`+tx.forUpdate(), slug))
+	id, err := db.orgIDBy(ctx, tx, "slug", slug)
 	if err != nil {
 		return nil, notFound(err, "No organization %q.", slug)
 	}
-	if err := tx.setOrg(ctx, o.ID); err != nil { // the audit rows belong to it
-		return nil, err
+	o, err := tx.lockOrg(ctx, id) // acts in it from here: the audit rows belong to it
+	if err != nil {
+		return nil, notFound(err, "No organization %q.", slug)
 	}
 	name, plan := o.Name, o.Plan
 	if upd.Name != nil {
@@ -159,13 +222,16 @@ func (db *DB) OrgUsage(ctx context.Context, orgID string) (catalog.Usage, error)
 // count-then-insert cannot race. (On SQLite the immediate transaction
 // already holds the database write lock.)
 func (tx *Tx) lockOrg(ctx context.Context, orgID string) (*catalog.Org, error) {
+	// Platform paths (webhooks, admin) learn the organization here; row-level
+	// security acts in it from now on, starting with its own row.
+	if err := tx.setOrg(ctx, orgID); err != nil {
+		return nil, err
+	}
 	o, err := scanOrg(tx.queryRow(ctx, `SELECT `+orgColumns+` FROM organizations WHERE id = $1`+tx.forUpdate(), orgID))
 	if err != nil {
 		return nil, notFound(err, "No organization %q.", orgID)
 	}
-	// Platform paths (webhooks, admin) learn the organization here; row-level
-	// security must act in it from now on.
-	return o, tx.setOrg(ctx, orgID)
+	return o, nil
 }
 
 // limitCounts are the queries that count a resource against its limit.

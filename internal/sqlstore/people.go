@@ -10,7 +10,9 @@ import (
 
 // SignIn records a signed-in user, binds invitations waiting for their
 // verified email, and returns their memberships. Like FindAPIKeyByHash it
-// crosses tenants on purpose: it runs before any organization is known.
+// crosses tenants on purpose: it runs before any organization is known. On
+// Postgres users are written only through dxp_platform_sign_in (migration
+// 0012): row-level security gives the application role no write on them.
 func (db *DB) SignIn(ctx context.Context, u *catalog.User) ([]catalog.Membership, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
@@ -18,16 +20,14 @@ func (db *DB) SignIn(ctx context.Context, u *catalog.User) ([]catalog.Membership
 	}
 	defer tx.Rollback()
 	u.Email = catalog.NormalizeEmail(u.Email)
-	err = tx.queryRow(ctx, `INSERT INTO users (id, issuer, subject, email, name, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)
-		ON CONFLICT (issuer, subject) DO UPDATE SET email = excluded.email, name = excluded.name, updated_at = excluded.updated_at
-		RETURNING id`, catalog.NewID("usr"), u.Issuer, u.Subject, u.Email, u.Name, ts(tx.now)).Scan(&u.ID)
-	if err != nil {
-		return nil, fmt.Errorf("upsert user: %w", err)
-	}
-	if u.EmailVerified && u.Email != "" {
-		if err := tx.bindInvitations(ctx, u); err != nil {
-			return nil, err
+	if db.engine == Postgres {
+		err = tx.queryRow(ctx, `SELECT dxp_platform_sign_in($1, $2, $3, $4, $5, $6, $7)`,
+			catalog.NewID("usr"), u.Issuer, u.Subject, u.Email, u.Name, u.EmailVerified, ts(tx.now)).Scan(&u.ID)
+		if err != nil {
+			return nil, fmt.Errorf("sign in: %w", err)
 		}
+	} else if err := tx.signIn(ctx, u); err != nil {
+		return nil, err
 	}
 	ms, err := tx.memberships(ctx, u.ID)
 	if err != nil {
@@ -36,16 +36,20 @@ func (db *DB) SignIn(ctx context.Context, u *catalog.User) ([]catalog.Membership
 	return ms, tx.commit()
 }
 
-// bindInvitations gives the user every pending invitation to their email,
-// except in organizations where they already are a member.
-func (tx *Tx) bindInvitations(ctx context.Context, u *catalog.User) error {
-	if tx.db.engine == Postgres { // the reviewed cross-tenant path (migration 0006)
-		if _, err := tx.exec(ctx, `SELECT dxp_platform_bind_invitations($1, $2)`, u.ID, u.Email); err != nil {
-			return fmt.Errorf("bind invitations: %w", err)
-		}
+// signIn is dxp_platform_sign_in for SQLite: upsert the user, then bind
+// every pending invitation to their verified email, except in
+// organizations where they already are a member.
+func (tx *Tx) signIn(ctx context.Context, u *catalog.User) error {
+	err := tx.queryRow(ctx, `INSERT INTO users (id, issuer, subject, email, name, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)
+		ON CONFLICT (issuer, subject) DO UPDATE SET email = excluded.email, name = excluded.name, updated_at = excluded.updated_at
+		RETURNING id`, catalog.NewID("usr"), u.Issuer, u.Subject, u.Email, u.Name, ts(tx.now)).Scan(&u.ID)
+	if err != nil {
+		return fmt.Errorf("upsert user: %w", err)
+	}
+	if !u.EmailVerified || u.Email == "" {
 		return nil
 	}
-	_, err := tx.exec(ctx, `UPDATE members SET user_id = $1
+	_, err = tx.exec(ctx, `UPDATE members SET user_id = $1
 		WHERE user_id IS NULL AND email = $2
 		  AND organization_id IN (SELECT organization_id FROM member_directory WHERE email = $2 AND user_id IS NULL)
 		  AND organization_id NOT IN (SELECT organization_id FROM member_directory WHERE user_id = $1)`, u.ID, u.Email)
@@ -61,40 +65,32 @@ func (tx *Tx) bindInvitations(ctx context.Context, u *catalog.User) error {
 	return nil
 }
 
-// memberships lists the user's organizations with their roles. The
-// member rows come through the platform path; organizations are not tenant
-// rows.
+// memberships lists the user's organizations with their roles. On
+// Postgres neither the member rows of other organizations nor the
+// organizations are visible before one is chosen, so they come through the
+// reviewed platform path (dxp_platform_memberships, migration 0012).
 func (tx *Tx) memberships(ctx context.Context, userID string) ([]catalog.Membership, error) {
-	q := `SELECT d.organization_id, d.member_id, m.role FROM member_directory d
-		JOIN members m ON m.organization_id = d.organization_id AND m.id = d.member_id WHERE d.user_id = $1`
+	q := `SELECT d.member_id, m.role, ` + orgColumnsOf("o") + ` FROM member_directory d
+		JOIN members m ON m.organization_id = d.organization_id AND m.id = d.member_id
+		JOIN organizations o ON o.id = d.organization_id WHERE d.user_id = $1`
 	if tx.db.engine == Postgres {
-		q = `SELECT org_id, member_id, member_role FROM dxp_platform_memberships($1)`
+		q = `SELECT member_id, member_role, org_id, org_slug, org_name, org_plan, org_customer, org_subscription, org_created, org_updated
+			FROM dxp_platform_memberships($1)`
 	}
 	rows, err := tx.query(ctx, q, userID)
 	if err != nil {
 		return nil, fmt.Errorf("list memberships: %w", err)
 	}
-	var out []catalog.Membership
-	var orgIDs []string
-	for rows.Next() {
+	out, err := scanAll(rows, func(r scanner) (catalog.Membership, error) {
 		var m catalog.Membership
-		var orgID string
-		if err := rows.Scan(&orgID, &m.MemberID, &m.Role); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out, orgIDs = append(out, m), append(orgIDs, orgID)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for i, id := range orgIDs {
-		o, err := scanOrg(tx.queryRow(ctx, `SELECT `+orgColumns+` FROM organizations WHERE id = $1`, id))
-		if err != nil {
-			return nil, fmt.Errorf("membership organization: %w", err)
-		}
-		out[i].Org = o
+		var o catalog.Org
+		err := r.Scan(&m.MemberID, &m.Role, &o.ID, &o.Slug, &o.Name, &o.Plan, &o.StripeCustomerID, &o.SubscriptionStatus,
+			timeCol{&o.CreatedAt}, timeCol{&o.UpdatedAt})
+		m.Org = &o
+		return m, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list memberships: %w", err)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Org.Slug < out[j].Org.Slug })
 	return out, nil

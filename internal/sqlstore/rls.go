@@ -15,10 +15,18 @@ import (
 // which matches no row, so a forgotten setting fails closed. Deriving the
 // list from the catalog means a new tenant table cannot be forgotten.
 //
+// The two platform tables without organization_id have policies of their
+// own (migration 0012): an organization sees its own row of organizations,
+// and a users row is visible to the organizations the user belongs to.
+//
 // Cross-tenant lookups the platform needs before it knows an organization
-// (a key by its hash, a person's memberships) go through the SECURITY
-// DEFINER functions of migration 0006, owned by the migrating role, which
-// must be a superuser or have BYPASSRLS. The application role has neither.
+// (a key by its hash, a person's sign-in and memberships, an organization by
+// slug or Stripe customer, the admin's list of organizations) go through the
+// SECURITY DEFINER functions of migrations 0006 and 0012, owned by the
+// migrating role, which must be a superuser or have BYPASSRLS. The
+// application role has neither. Each function takes only arguments of the
+// shape the server produces and is executable by the application role
+// alone (not PUBLIC).
 func (db *DB) enforceRLS(ctx context.Context) error {
 	rows, err := db.sql.QueryContext(ctx, `SELECT c.table_name FROM information_schema.columns c
 		JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name

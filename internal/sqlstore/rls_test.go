@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
 	"github.com/dataxpipe/catalog/internal/sqlstore"
@@ -185,5 +187,161 @@ func TestRLS_OnePooledConnectionTwoTenants(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// organizations and users are under row-level security (issue 13, defect
+// 14): the application role with no organization set sees neither; acting
+// in A it sees A's row and the user rows of A's members only. The platform
+// paths that start without an organization still work as that role, and
+// the platform functions answer nothing for arguments of the wrong shape.
+func TestRLS_OrganizationsAndUsers(t *testing.T) {
+	db := sqlstoretest.Open(t, sqlstore.Postgres) // as the application role
+	bg := context.Background()
+	ctxA, a := sqlstoretest.MustCreateOrg(t, db, catalog.PlanFree)
+	ctxB, b := sqlstoretest.MustCreateOrg(t, db, catalog.PlanFree)
+	users := map[string]*catalog.User{}
+	for subject, ctx := range map[string]context.Context{"ann": ctxA, "bob": ctxB, "cid": nil} {
+		email := subject + "@example.com"
+		if ctx != nil {
+			if _, err := db.AddMember(ctx, email, catalog.RoleMember); err != nil {
+				t.Fatal(err)
+			}
+		}
+		u := &catalog.User{Issuer: "https://idp", Subject: subject, Email: email, EmailVerified: true}
+		ms, err := db.SignIn(bg, u)
+		if err != nil || (ctx != nil) != (len(ms) == 1) {
+			t.Fatalf("sign-in of %s: %d memberships, %v", subject, len(ms), err)
+		}
+		users[subject] = u
+	}
+	visible := func(orgID, q string) []string {
+		t.Helper()
+		var out []string
+		err := db.WithOrgTx(bg, orgID, func(tx *sql.Tx) error {
+			rows, err := tx.Query(q)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var s string
+				if err := rows.Scan(&s); err != nil {
+					return err
+				}
+				out = append(out, s)
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			t.Fatalf("%s acting in %q: %v", q, orgID, err)
+		}
+		return out
+	}
+	if got := visible("", `SELECT id FROM organizations`); len(got) != 0 {
+		t.Errorf("no organization set: %d organizations visible", len(got))
+	}
+	if got := visible("", `SELECT email FROM users`); len(got) != 0 {
+		t.Errorf("no organization set: emails visible: %v", got)
+	}
+	if got := visible(a.ID, `SELECT id FROM organizations`); len(got) != 1 || got[0] != a.ID {
+		t.Errorf("acting in A: organizations %v, want only %s", got, a.ID)
+	}
+	if got := visible(a.ID, `SELECT email FROM users`); len(got) != 1 || got[0] != "ann@example.com" {
+		t.Errorf("acting in A: users %v, want only A's member ann", got)
+	}
+	err := db.WithOrgTx(bg, a.ID, func(tx *sql.Tx) error {
+		res, err := tx.Exec(`UPDATE organizations SET name = 'evil' WHERE id = $1`, b.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 0 {
+			t.Errorf("acting in A updated B's row")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.WithOrgTx(bg, a.ID, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`UPDATE users SET email = 'evil@example.com' WHERE id = $1`, users["ann"].ID)
+		return err
+	}); err == nil {
+		if got := visible(a.ID, `SELECT email FROM users`); len(got) != 1 || got[0] != "ann@example.com" {
+			t.Errorf("acting in A rewrote a user's email: %v", got)
+		}
+	}
+
+	// The platform paths, as the application role.
+	if o, err := db.FindOrgBySlug(bg, b.Slug); err != nil || o.ID != b.ID {
+		t.Errorf("find by slug: %+v, %v", o, err)
+	}
+	if orgs, _, err := db.ListOrgs(bg, catalog.Page{Limit: 1}); err != nil || len(orgs) != 1 {
+		t.Errorf("admin listing: %d orgs, %v", len(orgs), err)
+	}
+	if _, err := db.UpdateOrg(bg, a.Slug, catalog.OrgUpdate{Name: ptr("Renamed")}); err != nil {
+		t.Errorf("admin update by slug: %v", err)
+	}
+	hash := keyHash("rls-key")
+	if err := db.CreateAPIKey(ctxB, &catalog.APIKey{Name: "ci", Role: catalog.RoleMember, Prefix: "dxp_rls", Hash: hash}); err != nil {
+		t.Fatal(err)
+	}
+	if k, o, err := db.FindAPIKeyByHash(bg, hash); err != nil || k.OrgID != b.ID || o.ID != b.ID {
+		t.Errorf("key by hash: %+v %+v %v", k, o, err)
+	}
+	if _, err := db.LinkStripeCustomer(bg, a.ID, "cus_rls"); err != nil {
+		t.Fatal(err)
+	}
+	if o, _, err := db.ApplyStripeSubscription(bg, catalog.SubscriptionEvent{EventID: "evt_rls", CustomerID: "cus_rls",
+		SubscriptionID: "sub_rls", Status: "active", Plan: catalog.PlanTeam, Created: time.Unix(1700000000, 0)}); err != nil || o.ID != a.ID || o.Plan != catalog.PlanTeam {
+		t.Errorf("stripe customer → organization: %+v, %v", o, err)
+	}
+	signup := &catalog.Org{Slug: "rls-signup", Name: "Signup"}
+	if err := db.Signup(bg, users["cid"], signup); err != nil {
+		t.Fatalf("signup: %v", err)
+	}
+	if ms, err := db.SignIn(bg, users["cid"]); err != nil || len(ms) != 1 || ms[0].Org.Slug != "rls-signup" || ms[0].Org.Name != "Signup" {
+		t.Errorf("sign-in after signup: %+v, %v", ms, err)
+	}
+
+	// The functions take only what the server sends, and PUBLIC none of them.
+	for q, args := range map[string][]any{
+		`SELECT count(*) FROM dxp_platform_find_api_key($1)`:  {"' OR true --"},
+		`SELECT count(*) FROM dxp_platform_memberships($1)`:   {users["ann"].ID + "x"},
+		`SELECT count(dxp_platform_find_org($1))`:             {strings.ToUpper(a.Slug)},
+		`SELECT count(*) FROM dxp_platform_list_orgs('', $1)`: {100000},
+	} {
+		err := db.WithOrgTx(bg, "", func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRow(q, args...).Scan(&n); err != nil {
+				return err
+			}
+			if n != 0 && !strings.Contains(q, "list_orgs") || n > 501 {
+				t.Errorf("%s with %v answered %d rows", q, args, n)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Errorf("%s: %v", q, err)
+		}
+	}
+	if err := db.WithOrgTx(bg, "", func(tx *sql.Tx) error {
+		_, err := tx.Exec(`SELECT dxp_platform_sign_in('usr_bogus', 'https://idp', 'x', 'x@example.com', '', true, now())`)
+		return err
+	}); err == nil {
+		t.Errorf("sign-in accepted a user id the server never makes")
+	}
+	if err := db.WithOrgTx(bg, "", func(tx *sql.Tx) error {
+		var public bool
+		if err := tx.QueryRow(`SELECT bool_or(has_function_privilege('public', p.oid, 'EXECUTE')) FROM pg_proc p
+			JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = current_schema() AND p.proname LIKE 'dxp_platform_%'`).Scan(&public); err != nil {
+			return err
+		}
+		if public {
+			t.Errorf("PUBLIC may execute a platform function")
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 }
