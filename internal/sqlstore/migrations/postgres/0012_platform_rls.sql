@@ -55,8 +55,10 @@ AS $$
 DECLARE
     v_id text;
 BEGIN
+    -- The display name is the identity provider's to choose, so only the
+    -- keys of the row are checked.
     IF p_new_id !~ '^usr_[0-9A-Za-z]{20}$' OR p_issuer = '' OR p_subject = '' OR length(p_issuer) > 2048
-       OR length(p_subject) > 2048 OR length(p_email) > 320 OR length(p_name) > 1024 THEN
+       OR length(p_subject) > 2048 OR length(p_email) > 320 THEN
         RAISE EXCEPTION 'dxp_platform_sign_in: arguments not of the shape the server sends' USING ERRCODE = '22023';
     END IF;
     INSERT INTO users (id, issuer, subject, email, name, created_at, updated_at)
