@@ -66,8 +66,13 @@ func (db *DB) FindSession(ctx context.Context, hash string, idle time.Duration) 
 		return nil, nil, nil, errNoSession
 	}
 	var u catalog.User
-	err = tx.QueryRowContext(ctx, `SELECT id, issuer, subject, email, name FROM users WHERE id = $1`, s.UserID).
-		Scan(&u.ID, &u.Issuer, &u.Subject, &u.Email, &u.Name)
+	// On Postgres users are under row-level security (migration 0012) and no
+	// organization is set yet: the session's hash reads its one user.
+	q, arg := `SELECT id, issuer, subject, email, name FROM users WHERE id = $1`, s.UserID
+	if db.engine == Postgres {
+		q, arg = `SELECT user_id, user_issuer, user_subject, user_email, user_name FROM dxp_platform_session_user($1)`, hash
+	}
+	err = tx.QueryRowContext(ctx, q, arg).Scan(&u.ID, &u.Issuer, &u.Subject, &u.Email, &u.Name)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("session user: %w", translate(err))
 	}

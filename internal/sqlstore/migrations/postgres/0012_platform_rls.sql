@@ -99,8 +99,17 @@ LANGUAGE sql STABLE STRICT SECURITY DEFINER SET search_path FROM CURRENT
 AS $$ SELECT id, slug, name, plan, COALESCE(stripe_customer_id, ''), COALESCE(subscription_status, ''), created_at, updated_at
       FROM organizations WHERE slug > p_after ORDER BY slug LIMIT LEAST(GREATEST(p_limit, 1), 501) $$;
 
+-- The person of a web session (migration 0008), read by the session's
+-- hash before any organization is known: holding the session is what
+-- entitles the reader to that one user row.
+CREATE FUNCTION dxp_platform_session_user(p_id_hash text)
+RETURNS TABLE (user_id text, user_issuer text, user_subject text, user_email text, user_name text)
+LANGUAGE sql STABLE STRICT SECURITY DEFINER SET search_path FROM CURRENT
+AS $$ SELECT u.id, u.issuer, u.subject, u.email, u.name FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.id_hash = p_id_hash $$;
+
 -- Functions are executable by PUBLIC unless revoked; only the application
 -- role (GrantAppRole) may call these.
 REVOKE EXECUTE ON FUNCTION dxp_platform_find_api_key(text), dxp_platform_memberships(text),
     dxp_platform_sign_in(text, text, text, text, text, boolean, timestamptz), dxp_platform_find_org(text),
-    dxp_platform_find_org_by_customer(text), dxp_platform_list_orgs(text, integer) FROM PUBLIC;
+    dxp_platform_find_org_by_customer(text), dxp_platform_list_orgs(text, integer), dxp_platform_session_user(text) FROM PUBLIC;
