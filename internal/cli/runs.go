@@ -112,15 +112,17 @@ same call repeated is harmless. The server stamps the time unless
 
 func (c *cli) runsListCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "list [--pipeline NAME] [--status S] [--since T] [--until T] [--limit N]",
+		Use:   "list [--pipeline NAME] [--status S] [--checks-failed] [--since T] [--until T] [--limit N]",
 		Short: "list runs, newest first",
 		Long: `Lists the organization's runs, newest first, following the API's pages
 to the end unless --limit stops earlier. --since and --until take an
 RFC 3339 time or a duration back from now (24h, 7d). CHECKS says
-"failed" when an error-severity check of the run failed.`,
+"failed" when an error-severity check of the run failed; --checks-failed
+lists only those runs, successful ones included.`,
 		Example: examples(
 			"dxp runs list --pipeline orders_sync --limit 10",
 			"dxp runs list --status failed --since 7d",
+			"dxp runs list --checks-failed --since 24h",
 			"dxp runs list --pipeline orders_sync --output json | jq -r '.[0].run_id'",
 		),
 		Args: args(0, 0),
@@ -128,6 +130,7 @@ RFC 3339 time or a duration back from now (24h, 7d). CHECKS says
 	var f client.RunFilter
 	cmd.Flags().StringVar(&f.PipelineID, "pipeline", "", "only runs of the pipeline `NAME`")
 	cmd.Flags().StringVar(&f.Status, "status", "", "only runs with `STATUS`: queued, running, success, failed or cancelled")
+	checksFailed := cmd.Flags().Bool("checks-failed", false, "only runs whose error-severity checks failed, whatever their status")
 	var since, until sinceFlag
 	cmd.Flags().Var(&since, "since", "only runs started at or after `TIME` (RFC 3339, or a duration back such as 7d)")
 	cmd.Flags().Var(&until, "until", "only runs started before `TIME` (RFC 3339, or a duration back)")
@@ -135,6 +138,9 @@ RFC 3339 time or a duration back from now (24h, 7d). CHECKS says
 	api, out := addAPIFlags(cmd), addOutputFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		f.Since, f.Until = since.t, until.t
+		if *checksFailed {
+			f.ChecksFailed = checksFailed
+		}
 		cl, err := api.client(c, cmd)
 		if err != nil {
 			return err

@@ -117,6 +117,17 @@ func TestRuns_ListAndGet(t *testing.T) {
 	if len(runs) != 1 || runs[0].RunID != ids[0] || !runs[0].ChecksFailed {
 		t.Fatalf("runs list --status failed: %+v", runs)
 	}
+	// A successful run whose error check failed is listed by --checks-failed,
+	// which --status failed would miss.
+	tc.dxp(t, "checks", "report", "--run", ids[1], "--check", "orders_pk_not_null", "--status", "failed", "--observed", "1").must(t)
+	tc.dxp(t, "runs", "finish", ids[1]).must(t)
+	runs = decodeJSON[[]struct {
+		RunID        string `json:"run_id"`
+		ChecksFailed bool   `json:"checks_failed"`
+	}](t, tc.dxp(t, "runs", "list", "--checks-failed", "--output", "json").must(t))
+	if len(runs) != 2 || runs[0].RunID != ids[1] || runs[1].RunID != ids[0] {
+		t.Fatalf("runs list --checks-failed: %+v; want %s and %s", runs, ids[1], ids[0])
+	}
 	if r := tc.dxp(t, "runs", "list", "--status", "failed", "--since", "2999-01-01T00:00:00Z").must(t); r.stdout != "No runs.\n" {
 		t.Fatalf("runs list of the future: %q", r.stdout)
 	}

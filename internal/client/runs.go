@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"strconv"
 	"time"
 )
 
@@ -85,6 +86,9 @@ func (c *Client) GetRun(ctx context.Context, runID string) (*Run, error) {
 type RunFilter struct {
 	PipelineID, Status string
 	Since, Until       *time.Time
+	// ChecksFailed, when set, keeps only runs whose error-severity checks
+	// failed (true) or did not (false), whatever their status.
+	ChecksFailed *bool
 }
 
 // ListRuns returns one page of runs, newest first.
@@ -94,5 +98,8 @@ func (c *Client) ListRuns(ctx context.Context, f RunFilter, p Page) (*List[Run],
 	setNonEmpty(q, "status", f.Status)
 	setTime(q, "since", f.Since)
 	setTime(q, "until", f.Until)
+	if f.ChecksFailed != nil {
+		q.Set("checks_failed", strconv.FormatBool(*f.ChecksFailed))
+	}
 	return call[List[Run]](ctx, c, "GET", "/api/v1/runs/", p.add(q), nil)
 }
