@@ -10,7 +10,7 @@ func Suggest(word string, known []string) string {
 	w := strings.ToLower(word)
 	best, bestDist := "", len(w)/3+1
 	for _, k := range known {
-		if d := editDistance(w, strings.ToLower(k)); d < bestDist {
+		if d := EditDistance(w, strings.ToLower(k)); d < bestDist {
 			best, bestDist = k, d
 		}
 	}
@@ -25,8 +25,8 @@ func Suggest(word string, known []string) string {
 	return ""
 }
 
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b, in bytes.
+func EditDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	for j := range prev {
 		prev[j] = j

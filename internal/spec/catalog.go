@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	domain "github.com/dataxpipe/catalog/internal/catalog"
 	"slices"
 	"strings"
 )
@@ -114,7 +115,7 @@ func (c catalog) nearMiss(ref string, withExternal bool) string {
 	slices.Sort(known) // ties go to the first name, whatever the map order
 	best, bestDist := "", 3
 	for _, k := range known {
-		if d := editDistance(strings.ToLower(ref), strings.ToLower(k)); d > 0 && d < bestDist && 3*d <= len(ref) {
+		if d := domain.EditDistance(strings.ToLower(ref), strings.ToLower(k)); d > 0 && d < bestDist && 3*d <= len(ref) {
 			best, bestDist = k, d
 		}
 	}

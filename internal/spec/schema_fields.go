@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	domain "github.com/dataxpipe/catalog/internal/catalog" // the package, beside this package's catalog type
 	"net/url"
 	"slices"
 	"strings"
@@ -49,32 +50,11 @@ func (s *schemaReport) objectSchema(schemaURL string) (string, []string) {
 func closest(field string, known []string) string {
 	best, bestDist := "", len(field)/3+1
 	for _, k := range known {
-		if d := editDistance(strings.ToLower(field), k); d < bestDist {
+		if d := domain.EditDistance(strings.ToLower(field), k); d < bestDist {
 			best, bestDist = k, d
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 func anySlice(ss []string) []any {
