@@ -2,9 +2,10 @@ package spec
 
 import (
 	"fmt"
-	domain "github.com/dataxpipe/catalog/internal/catalog"
 	"slices"
 	"strings"
+
+	domain "github.com/dataxpipe/catalog/internal/catalog"
 )
 
 // catalog indexes what a definition declares, so that references can be

@@ -2,10 +2,11 @@ package spec
 
 import (
 	"fmt"
-	domain "github.com/dataxpipe/catalog/internal/catalog" // the package, beside this package's catalog type
 	"net/url"
 	"slices"
 	"strings"
+
+	domain "github.com/dataxpipe/catalog/internal/catalog" // the package, beside this package's catalog type
 )
 
 // unknownField explains a field the schema does not know. Unknown fields
