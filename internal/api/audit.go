@@ -23,7 +23,7 @@ func viewAudit(e *catalog.AuditEvent) auditView {
 
 func (s *Server) listAuditEvents(w http.ResponseWriter, r *http.Request) error {
 	q := &queryReader{r: r}
-	f := catalog.AuditFilter{Action: q.str("action"), Since: q.time("since"), Page: q.page()}
+	f := catalog.AuditFilter{Action: q.str("action"), Actor: q.str("actor"), Since: q.time("since"), Page: q.page()}
 	if err := q.err(); err != nil {
 		return err
 	}

@@ -44,7 +44,10 @@ type AuditEvent struct {
 // AuditFilter narrows the audit log.
 type AuditFilter struct {
 	Action string
-	Since  *time.Time
+	// Actor is an actor id (a user, key, "stripe" or "system"); ids are
+	// unique across actor types, so the id alone names one actor.
+	Actor string
+	Since *time.Time
 	Page
 }
 

@@ -216,6 +216,23 @@ func TestAuditAndAdminPages(t *testing.T) {
 	if p := admin.get("/settings/audit?actor=usr_nobody"); !strings.Contains(p.text("tbody"), "No events match") {
 		t.Fatal("unknown actor shows events")
 	}
+	// The store filters by actor, so a page is full of the actor's events even
+	// when other actors' newer events would fill it otherwise.
+	key := e.apiKey(e.dev, catalog.RoleMember)
+	e.pipeline(key, pipelineDef("newer_a", "x@acme.com"))
+	e.pipeline(key, pipelineDef("newer_b", "x@acme.com"))
+	p = admin.get("/settings/audit?limit=2&actor=" + url.QueryEscape(id))
+	if rows := p.Find("tbody tr"); rows.Length() != 2 || strings.Contains(p.text("tbody"), "pipeline.registered") {
+		t.Fatalf("actor %s on a page of two: %d rows %q", id, rows.Length(), p.text("tbody"))
+	}
+	p = admin.get("/settings/audit?limit=1&actor=" + url.QueryEscape(id))
+	next := p.Find(`a[href*="cursor="]`).AttrOr("href", "")
+	if !strings.Contains(next, "actor="+url.QueryEscape(id)) {
+		t.Fatalf("the next page link %q loses the actor", next)
+	}
+	if p2 := admin.get(next); p2.Find("tbody tr").Length() != 1 || p2.text("tbody") == p.text("tbody") || strings.Contains(p2.text("tbody"), "pipeline.registered") {
+		t.Fatalf("the actor's second page %q after %q", p2.text("tbody"), p.text("tbody"))
+	}
 	// Platform admins change plans.
 	if res := admin.post("/admin/organizations/dev/plan", url.Values{"plan": {"team"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("plan change = %d", res.StatusCode)
