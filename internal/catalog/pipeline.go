@@ -98,8 +98,20 @@ type PipelineFilter struct {
 	Tags  []string
 	Owner string
 	Query string // substring of name or description
+	Sort  string // one of PipelineSorts; "" is by name
 	Page
 }
+
+// Pipeline list orders. Every order breaks ties by name, so paging through
+// any of them visits each pipeline once.
+const (
+	PipelineSortName    = "name"    // by name
+	PipelineSortUpdated = "updated" // most recently updated first
+	PipelineSortOwner   = "owner"   // by owner, then name
+)
+
+// PipelineSorts lists the orders ListPipelines takes.
+var PipelineSorts = []string{PipelineSortName, PipelineSortUpdated, PipelineSortOwner}
 
 // PipelineService manages the caller's organization's pipelines.
 type PipelineService interface {
@@ -111,7 +123,8 @@ type PipelineService interface {
 	RegisterPipeline(ctx context.Context, reg PipelineRegistration) (p *Pipeline, created bool, err error)
 	// FindPipeline returns the current version. ENOTFOUND.
 	FindPipeline(ctx context.Context, name string) (*Pipeline, error)
-	// ListPipelines lists by name.
+	// ListPipelines lists in f.Sort order (by name by default). An unknown
+	// sort, or a cursor of another sort, is EINVALID.
 	ListPipelines(ctx context.Context, f PipelineFilter) ([]*Pipeline, string, error)
 	// ListPipelineVersions lists newest first. ENOTFOUND for an unknown pipeline.
 	ListPipelineVersions(ctx context.Context, name string, page Page) ([]*PipelineVersion, string, error)

@@ -214,7 +214,11 @@ func (db *DB) ListPipelines(ctx context.Context, f catalog.PipelineFilter) ([]*c
 	if err != nil {
 		return nil, "", err
 	}
-	after, err := decodeCursor(f.Cursor, 1)
+	order, err := pipelineOrderOf(f.Sort)
+	if err != nil {
+		return nil, "", err
+	}
+	after, err := order.decode(f.Cursor)
 	if err != nil {
 		return nil, "", err
 	}
@@ -233,14 +237,12 @@ func (db *DB) ListPipelines(ctx context.Context, f catalog.PipelineFilter) ([]*c
 		q += ` AND p.name IN (SELECT pipeline_name FROM pipeline_tags WHERE organization_id = $1 AND tag IN (` +
 			list(&a, tags) + `) GROUP BY pipeline_name HAVING COUNT(*) = ` + a.add(len(tags)) + `)`
 	}
-	if after != nil {
-		q += ` AND p.name > ` + a.add(after[0])
-	}
-	rows, err := db.query(ctx, q+` ORDER BY p.name LIMIT `+a.add(limit+1), a...)
+	q += order.after(&a, after)
+	rows, err := db.query(ctx, q+` ORDER BY `+order.orderBy+` LIMIT `+a.add(limit+1), a...)
 	if err != nil {
 		return nil, "", fmt.Errorf("list pipelines: %w", err)
 	}
-	return collectPage(rows, limit, func(r scanner) (*catalog.Pipeline, error) { return scanPipeline(r) }, func(last *catalog.Pipeline) string { return encodeCursor(last.Name) })
+	return collectPage(rows, limit, func(r scanner) (*catalog.Pipeline, error) { return scanPipeline(r) }, order.encode)
 }
 
 // ListPipelineVersions lists a pipeline's versions, newest first.

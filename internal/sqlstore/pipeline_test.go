@@ -1,12 +1,15 @@
 package sqlstore_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
 	"github.com/dataxpipe/catalog/internal/sqlstore"
@@ -213,4 +216,85 @@ func TestPipelineService_ListPipelines(t *testing.T) {
 			t.Fatalf("another org lists %d of %s's pipelines (%v)", len(items), org.Slug, err)
 		}
 	})
+}
+
+// Each sort pages through every pipeline once, in its order, with ties of
+// the sort key broken by name across page boundaries.
+func TestPipelineService_ListPipelinesSorted(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		now := day0
+		db.Now = func() time.Time { return now }
+		ctx, _ := sqlstoretest.MustCreateOrg(t, db, catalog.PlanBusiness)
+		for i := range 14 {
+			now = day0.Add(time.Duration(i/4) * time.Minute) // four per minute: names break the ties
+			r := reg(fmt.Sprintf("pipe_%02d", (i*5)%14), "1", "v1")
+			r.Owner = []string{"c@acme.com", "a@acme.com", "b@acme.com"}[i%3]
+			if _, _, err := db.RegisterPipeline(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		now = day0.Add(time.Hour) // a new version moves pipe_00 to the top of updated
+		if _, _, err := db.RegisterPipeline(ctx, reg("pipe_00", "2", "v2")); err != nil {
+			t.Fatal(err)
+		}
+		all, _, err := db.ListPipelines(ctx, catalog.PipelineFilter{Page: catalog.Page{Limit: 100}})
+		if err != nil || len(all) != 14 {
+			t.Fatalf("listed %d, %v", len(all), err)
+		}
+		orders := map[string]func(a, b *catalog.Pipeline) int{
+			"": func(a, b *catalog.Pipeline) int { return cmp.Compare(a.Name, b.Name) },
+			catalog.PipelineSortUpdated: func(a, b *catalog.Pipeline) int {
+				return cmp.Or(b.UpdatedAt.Compare(a.UpdatedAt), cmp.Compare(a.Name, b.Name))
+			},
+			catalog.PipelineSortOwner: func(a, b *catalog.Pipeline) int {
+				return cmp.Or(cmp.Compare(a.Owner, b.Owner), cmp.Compare(a.Name, b.Name))
+			},
+		}
+		cursors := map[string]string{}
+		for sort, order := range orders {
+			want := slices.Clone(all)
+			slices.SortFunc(want, order)
+			var got []string
+			for cursor := ""; ; {
+				page, next, err := db.ListPipelines(ctx, catalog.PipelineFilter{Sort: sort, Page: catalog.Page{Limit: 3, Cursor: cursor}})
+				if err != nil {
+					t.Fatalf("sort %q: %v", sort, err)
+				}
+				for _, p := range page {
+					got = append(got, p.Name)
+				}
+				if next != "" {
+					cursors[sort] = next
+				}
+				if cursor = next; cursor == "" {
+					break
+				}
+			}
+			if names := pipelineNames(want); !slices.Equal(got, names) {
+				t.Errorf("sort %q paged %v, want %v", sort, got, names)
+			}
+		}
+		if got, _, _ := db.ListPipelines(ctx, catalog.PipelineFilter{Sort: catalog.PipelineSortUpdated, Page: catalog.Page{Limit: 1}}); len(got) != 1 || got[0].Name != "pipe_00" {
+			t.Fatalf("most recently updated first = %v", pipelineNames(got))
+		}
+		// A cursor is valid only in the order that made it; an unknown sort
+		// is refused rather than read as by name.
+		for _, c := range []catalog.PipelineFilter{
+			{Sort: catalog.PipelineSortOwner, Page: catalog.Page{Cursor: cursors[catalog.PipelineSortUpdated]}},
+			{Sort: catalog.PipelineSortUpdated, Page: catalog.Page{Cursor: cursors[""]}},
+			{Sort: "last_run"},
+		} {
+			if _, _, err := db.ListPipelines(ctx, c); catalog.ErrorCode(err) != catalog.EINVALID {
+				t.Errorf("%+v: err %v, want EINVALID", c, err)
+			}
+		}
+	})
+}
+
+func pipelineNames(ps []*catalog.Pipeline) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.Name)
+	}
+	return out
 }

@@ -91,6 +91,40 @@ func TestPipelinesPage_FiltersByTagsAndOwnerFromTheQuery(t *testing.T) {
 	}
 }
 
+// Sorting is the store's: following the next links one pipeline a page
+// visits every pipeline in the chosen order, not each page sorted alone.
+func TestPipelinesPage_SortHoldsAcrossPages(t *testing.T) {
+	e := newEnv(t)
+	e.seed() // registered orders_sync, users_sync, ledger_load in that order
+	b := e.signIn("viewer")
+	for sort, want := range map[string]string{
+		"":        "ledger_load,orders_sync,users_sync",
+		"name":    "ledger_load,orders_sync,users_sync",
+		"updated": "ledger_load,users_sync,orders_sync",
+		"owner":   "orders_sync,ledger_load,users_sync", // ecommerce@, finance@, identity@
+		"bogus":   "ledger_load,orders_sync,users_sync",
+	} {
+		var got []string
+		for next := "/pipelines?limit=1&sort=" + sort; next != ""; {
+			p := b.get(next)
+			if p.status != 200 {
+				t.Fatalf("sort %q: %s = %d", sort, next, p.status)
+			}
+			got = append(got, names(p)...)
+			next = p.Find(`a:contains("Next page")`).AttrOr("href", "")
+			if next != "" && !strings.Contains(next, "sort="+sort) {
+				t.Fatalf("sort %q: the next link %q drops the sort", sort, next)
+			}
+		}
+		if strings.Join(got, ",") != want {
+			t.Errorf("sort %q paged %v, want %s", sort, got, want)
+		}
+	}
+	if p := b.get("/pipelines?sort=owner"); p.Find(`#sort option[value="owner"][selected]`).Length() != 1 {
+		t.Fatal("the chosen sort is not selected in the form")
+	}
+}
+
 func TestPipelinesPage_EmptyStateShowsTheCLICommand(t *testing.T) {
 	e := newEnv(t)
 	p := e.signIn("member").get("/pipelines")

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"cmp"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -42,12 +41,16 @@ type pipelinesPage struct {
 
 // pipelines is the list: tag chips and owner combine (all tags must
 // match), q searches name and description, and paging is the store's
-// keyset cursor. Sorting other than by name orders the page shown.
+// keyset cursor in the chosen order (by name, most recently updated or
+// owner), so every order holds across pages.
 func (u *UI) pipelines(w http.ResponseWriter, r *http.Request, s *signedIn) error {
 	q := r.URL.Query()
 	data := pipelinesPage{Tags: q["tag"], Owner: q.Get("owner"), Q: q.Get("q"), Sort: q.Get("sort"), APIURL: u.cfg.AppURL}
+	if !slices.Contains(catalog.PipelineSorts, data.Sort) {
+		data.Sort = "" // an unknown or retired order (a bookmark) reads by name
+	}
 	data.Filtered = len(data.Tags) > 0 || data.Owner != "" || data.Q != ""
-	list, next, err := u.store.ListPipelines(r.Context(), catalog.PipelineFilter{Tags: data.Tags, Owner: data.Owner, Query: data.Q, Page: pageOf(q, 50)})
+	list, next, err := u.store.ListPipelines(r.Context(), catalog.PipelineFilter{Tags: data.Tags, Owner: data.Owner, Query: data.Q, Sort: data.Sort, Page: pageOf(q, 50)})
 	if err != nil {
 		return err
 	}
@@ -76,7 +79,6 @@ func (u *UI) pipelines(w http.ResponseWriter, r *http.Request, s *signedIn) erro
 			owners[p.Owner] = true
 		}
 	}
-	sortRows(data.Rows, data.Sort)
 	for _, t := range slices.Sorted(mapKeys(seen)) {
 		active := slices.Contains(data.Tags, t)
 		data.Chips = append(data.Chips, chip{Name: t, Active: active, URL: withQuery("/pipelines", q, func(v url.Values) {
@@ -98,23 +100,6 @@ func (u *UI) pipelines(w http.ResponseWriter, r *http.Request, s *signedIn) erro
 	data.ClearURL = "/pipelines"
 	u.render(w, r, s, http.StatusOK, "pipelines", "Pipelines", "pipelines", data)
 	return nil
-}
-
-func sortRows(rows []pipelineRow, by string) {
-	lastStart := func(r pipelineRow) int64 {
-		if r.Last == nil {
-			return 0
-		}
-		return r.Last.StartedAt.UnixNano()
-	}
-	switch by {
-	case "last_run":
-		slices.SortStableFunc(rows, func(a, b pipelineRow) int { return cmp.Compare(lastStart(b), lastStart(a)) })
-	case "updated":
-		slices.SortStableFunc(rows, func(a, b pipelineRow) int { return b.P.UpdatedAt.Compare(a.P.UpdatedAt) })
-	case "owner":
-		slices.SortStableFunc(rows, func(a, b pipelineRow) int { return cmp.Compare(a.P.Owner, b.P.Owner) })
-	}
 }
 
 func mapKeys(m map[string]bool) func(func(string) bool) {
