@@ -3,6 +3,7 @@ package api_test
 import (
 	"net/url"
 	"testing"
+	"time"
 )
 
 // ?actor= narrows the audit log in the store: each page holds only that
@@ -13,6 +14,7 @@ func TestListAuditEvents_ByActor(t *testing.T) {
 	second, secondID := e.newKey(admin, "admin")
 	for _, c := range []struct{ key, id string }{{admin, "by-admin-1"}, {second, "by-second-1"}, {admin, "by-admin-2"}, {second, "by-second-2"}, {admin, "by-admin-3"}} {
 		e.do("POST", "/api/v1/connections/", c.key, `{"id":"`+c.id+`","type":"s3","config":{}}`).expect(201)
+		e.clock.Advance(time.Second) // the log is newest first; events of one instant order by random id
 	}
 	var targets []string
 	for cursor := ""; ; {
