@@ -22,31 +22,11 @@ func (c *cli) connectionsListCmd() *cobra.Command {
 		Example: examples("dxp connections list", "dxp connections list --output json | jq -r '.[].id'"),
 		Args:    args(0, 0),
 	}
-	limit := addLimitFlag(cmd, "connections")
-	api, out := addAPIFlags(cmd), addOutputFlag(cmd)
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		cl, err := api.client(c, cmd)
-		if err != nil {
-			return err
-		}
-		conns, err := collect(c, cmd.Context(), "connection", *limit, cl.ListConnections)
-		if err != nil {
-			return err
-		}
-		if out.json() {
-			return printJSON(c.Stdout, conns)
-		}
-		if len(conns) == 0 {
-			fmt.Fprintln(c.Stdout, "No connections.")
-			return nil
-		}
-		tw := newTable(c.Stdout)
-		fmt.Fprintln(tw, "ID\tTYPE\tDESCRIPTION\tUPDATED")
-		for _, conn := range conns {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", conn.ID, conn.Type, orDash(conn.Description), when(conn.UpdatedAt))
-		}
-		return tw.Flush()
-	}
+	listCommand(c, cmd, "connection", "ID\tTYPE\tDESCRIPTION\tUPDATED",
+		func(cl *client.Client) client.PageFunc[client.Connection] { return cl.ListConnections },
+		func(conn client.Connection) string {
+			return fmt.Sprintf("%s\t%s\t%s\t%s", conn.ID, conn.Type, orDash(conn.Description), when(conn.UpdatedAt))
+		})
 	return cmd
 }
 
@@ -60,28 +40,17 @@ a secret store and are shown as given.`,
 		Example: examples("dxp connections get pg-prod", "dxp connections get pg-prod --output json | jq .config"),
 		Args:    args(1, 1),
 	}
-	api, out := addAPIFlags(cmd), addOutputFlag(cmd)
-	cmd.RunE = func(cmd *cobra.Command, pos []string) error {
-		cl, err := api.client(c, cmd)
-		if err != nil {
-			return err
-		}
-		conn, err := cl.GetConnection(cmd.Context(), pos[0])
-		if err != nil {
-			return err
-		}
-		if out.json() {
-			return printJSON(c.Stdout, conn)
-		}
+	readCommand(c, cmd, func(ctx context.Context, cl *client.Client, pos []string) (*client.Connection, error) {
+		return cl.GetConnection(ctx, pos[0])
+	}, func(conn *client.Connection) error {
 		return c.connectionTable(conn)
-	}
+	})
 	return cmd
 }
 
 // connectionTable shows one connection, its config one key a line.
 func (c *cli) connectionTable(conn *client.Connection) error {
-	tw := newTable(c.Stdout)
-	row := func(k, v string) { fmt.Fprintf(tw, "%s:\t%s\n", k, orDash(v)) }
+	tw, row := detailTable(c.Stdout)
 	row("ID", conn.ID)
 	row("Type", conn.Type)
 	row("Description", conn.Description)

@@ -20,33 +20,15 @@ matches a substring of the id or the object, in any case.`,
 		Args:    args(0, 0),
 	}
 	query := cmd.Flags().String("query", "", "only datasets whose id or object contains `TEXT`")
-	limit := addLimitFlag(cmd, "datasets")
-	api, out := addAPIFlags(cmd), addOutputFlag(cmd)
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		cl, err := api.client(c, cmd)
-		if err != nil {
-			return err
-		}
-		items, err := collect(c, cmd.Context(), "dataset", *limit, func(ctx context.Context, p client.Page) (*client.List[client.Dataset], error) {
-			return cl.ListDatasets(ctx, *query, p)
+	listCommand(c, cmd, "dataset", "ID\tOBJECT\tCONNECTION\tNAMESPACE",
+		func(cl *client.Client) client.PageFunc[client.Dataset] {
+			return func(ctx context.Context, p client.Page) (*client.List[client.Dataset], error) {
+				return cl.ListDatasets(ctx, *query, p)
+			}
+		},
+		func(d client.Dataset) string {
+			return fmt.Sprintf("%s\t%s\t%s\t%s", d.ID, orDash(d.Object), orDash(d.ConnectionRef), orDash(d.Namespace))
 		})
-		if err != nil {
-			return err
-		}
-		if out.json() {
-			return printJSON(c.Stdout, items)
-		}
-		if len(items) == 0 {
-			fmt.Fprintln(c.Stdout, "No datasets.")
-			return nil
-		}
-		tw := newTable(c.Stdout)
-		fmt.Fprintln(tw, "ID\tOBJECT\tCONNECTION\tNAMESPACE")
-		for _, d := range items {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.ID, orDash(d.Object), orDash(d.ConnectionRef), orDash(d.Namespace))
-		}
-		return tw.Flush()
-	}
 	return cmd
 }
 
@@ -60,21 +42,10 @@ the pipelines declaring each edge. "dxp lineage show" walks further.`,
 		Example: examples("dxp datasets get orders_enriched", "dxp datasets get orders_enriched --output json | jq .producers"),
 		Args:    args(1, 1),
 	}
-	api, out := addAPIFlags(cmd), addOutputFlag(cmd)
-	cmd.RunE = func(cmd *cobra.Command, pos []string) error {
-		cl, err := api.client(c, cmd)
-		if err != nil {
-			return err
-		}
-		d, err := cl.GetDataset(cmd.Context(), pos[0])
-		if err != nil {
-			return err
-		}
-		if out.json() {
-			return printJSON(c.Stdout, d)
-		}
-		tw := newTable(c.Stdout)
-		row := func(k, v string) { fmt.Fprintf(tw, "%s:\t%s\n", k, orDash(v)) }
+	readCommand(c, cmd, func(ctx context.Context, cl *client.Client, pos []string) (*client.DatasetDetail, error) {
+		return cl.GetDataset(ctx, pos[0])
+	}, func(d *client.DatasetDetail) error {
+		tw, row := detailTable(c.Stdout)
 		row("Dataset", d.ID)
 		row("Object", d.Object)
 		row("Connection", d.ConnectionRef)
@@ -85,7 +56,7 @@ the pipelines declaring each edge. "dxp lineage show" walks further.`,
 		row("Upstream", neighbours(d.Upstream))
 		row("Downstream", neighbours(d.Downstream))
 		return tw.Flush()
-	}
+	})
 	return cmd
 }
 

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 
+	"github.com/dataxpipe/catalog/internal/client"
 	"github.com/spf13/cobra"
 )
 
@@ -15,35 +16,15 @@ SIGNED IN is "no" was invited and has not signed in yet.`,
 		Example: examples("dxp members list", "dxp members list --output json | jq -r '.[] | select(.role == \"admin\") | .email'"),
 		Args:    args(0, 0),
 	}
-	limit := addLimitFlag(cmd, "members")
-	api, out := addAPIFlags(cmd), addOutputFlag(cmd)
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		cl, err := api.client(c, cmd)
-		if err != nil {
-			return err
-		}
-		ms, err := collect(c, cmd.Context(), "member", *limit, cl.ListMembers)
-		if err != nil {
-			return err
-		}
-		if out.json() {
-			return printJSON(c.Stdout, ms)
-		}
-		if len(ms) == 0 {
-			fmt.Fprintln(c.Stdout, "No members.")
-			return nil
-		}
-		tw := newTable(c.Stdout)
-		fmt.Fprintln(tw, "ID\tEMAIL\tROLE\tSIGNED IN\tADDED")
-		for _, m := range ms {
+	listCommand(c, cmd, "member", "ID\tEMAIL\tROLE\tSIGNED IN\tADDED",
+		func(cl *client.Client) client.PageFunc[client.Member] { return cl.ListMembers },
+		func(m client.Member) string {
 			signedIn := "no"
 			if m.Subject != nil {
 				signedIn = "yes"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.ID, m.Email, m.Role, signedIn, when(&m.CreatedAt))
-		}
-		return tw.Flush()
-	}
+			return fmt.Sprintf("%s\t%s\t%s\t%s\t%s", m.ID, m.Email, m.Role, signedIn, when(&m.CreatedAt))
+		})
 	return cmd
 }
 

@@ -19,21 +19,10 @@ use, and the state of its subscription.`,
 		Example: examples("dxp org show", "dxp org show --output json | jq .usage"),
 		Args:    args(0, 0),
 	}
-	api, out := addAPIFlags(cmd), addOutputFlag(cmd)
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		cl, err := api.client(c, cmd)
-		if err != nil {
-			return err
-		}
-		org, err := cl.Me(cmd.Context())
-		if err != nil {
-			return err
-		}
-		if out.json() {
-			return printJSON(c.Stdout, org)
-		}
-		tw := newTable(c.Stdout)
-		row := func(k, v string) { fmt.Fprintf(tw, "%s:\t%s\n", k, orDash(v)) }
+	readCommand(c, cmd, func(ctx context.Context, cl *client.Client, _ []string) (*client.Org, error) {
+		return cl.Me(ctx)
+	}, func(org *client.Org) error {
+		tw, row := detailTable(c.Stdout)
 		row("Organization", fmt.Sprintf("%s (%s, %s)", org.Name, org.Slug, org.ID))
 		row("Plan", org.Plan)
 		var lim client.Limits
@@ -53,7 +42,7 @@ use, and the state of its subscription.`,
 			row("Subscription", *b.SubscriptionStatus)
 		}
 		return tw.Flush()
-	}
+	})
 	return cmd
 }
 

@@ -27,35 +27,17 @@ matches a substring of the name or description.`,
 	tags := cmd.Flags().StringArray("tag", nil, "only pipelines with this `TAG` (repeatable; all must match)")
 	owner := cmd.Flags().String("owner", "", "only pipelines of this `OWNER`")
 	query := cmd.Flags().String("query", "", "only pipelines whose name or description contains `TEXT`")
-	limit := addLimitFlag(cmd, "pipelines")
-	api, out := addAPIFlags(cmd), addOutputFlag(cmd)
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		cl, err := api.client(c, cmd)
-		if err != nil {
-			return err
-		}
-		f := client.PipelineFilter{Tags: *tags, Owner: *owner, Query: *query}
-		items, err := collect(c, cmd.Context(), "pipeline", *limit, func(ctx context.Context, p client.Page) (*client.List[client.Pipeline], error) {
-			return cl.ListPipelines(ctx, f, p)
-		})
-		if err != nil {
-			return err
-		}
-		if out.json() {
-			return printJSON(c.Stdout, items)
-		}
-		if len(items) == 0 {
-			fmt.Fprintln(c.Stdout, "No pipelines.")
-			return nil
-		}
-		tw := newTable(c.Stdout)
-		fmt.Fprintln(tw, "NAME\tVERSION\tOWNER\tSCHEDULE\tTAGS\tUPDATED")
-		for _, p := range items {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, p.Version, orDash(p.Owner), p.Schedule,
+	listCommand(c, cmd, "pipeline", "NAME\tVERSION\tOWNER\tSCHEDULE\tTAGS\tUPDATED",
+		func(cl *client.Client) client.PageFunc[client.Pipeline] {
+			f := client.PipelineFilter{Tags: *tags, Owner: *owner, Query: *query}
+			return func(ctx context.Context, p client.Page) (*client.List[client.Pipeline], error) {
+				return cl.ListPipelines(ctx, f, p)
+			}
+		},
+		func(p client.Pipeline) string {
+			return fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s", p.Name, p.Version, orDash(p.Owner), p.Schedule,
 				orDash(strings.Join(p.Tags, ",")), when(&p.UpdatedAt))
-		}
-		return tw.Flush()
-	}
+		})
 	return cmd
 }
 
@@ -71,21 +53,10 @@ it reads and writes, its checks and its last run.`,
 		),
 		Args: args(1, 1),
 	}
-	api, out := addAPIFlags(cmd), addOutputFlag(cmd)
-	cmd.RunE = func(cmd *cobra.Command, pos []string) error {
-		cl, err := api.client(c, cmd)
-		if err != nil {
-			return err
-		}
-		p, err := cl.GetPipeline(cmd.Context(), pos[0])
-		if err != nil {
-			return err
-		}
-		if out.json() {
-			return printJSON(c.Stdout, p)
-		}
-		tw := newTable(c.Stdout)
-		row := func(k, v string) { fmt.Fprintf(tw, "%s:\t%s\n", k, orDash(v)) }
+	readCommand(c, cmd, func(ctx context.Context, cl *client.Client, pos []string) (*client.Pipeline, error) {
+		return cl.GetPipeline(ctx, pos[0])
+	}, func(p *client.Pipeline) error {
+		tw, row := detailTable(c.Stdout)
 		row("Name", p.Name)
 		row("Version", fmt.Sprintf("%s (%s)", p.Version, plural(p.VersionsCount, "version")))
 		row("Description", p.Description)
@@ -100,7 +71,7 @@ it reads and writes, its checks and its last run.`,
 		row("Last run", lastRun(p))
 		row("Updated", when(&p.UpdatedAt))
 		return tw.Flush()
-	}
+	})
 	return cmd
 }
 

@@ -134,37 +134,19 @@ lists only those runs, successful ones included.`,
 	var since, until sinceFlag
 	cmd.Flags().Var(&since, "since", "only runs started at or after `TIME` (RFC 3339, or a duration back such as 7d)")
 	cmd.Flags().Var(&until, "until", "only runs started before `TIME` (RFC 3339, or a duration back)")
-	limit := addLimitFlag(cmd, "runs")
-	api, out := addAPIFlags(cmd), addOutputFlag(cmd)
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		f.Since, f.Until = since.t, until.t
-		if *checksFailed {
-			f.ChecksFailed = checksFailed
-		}
-		cl, err := api.client(c, cmd)
-		if err != nil {
-			return err
-		}
-		runs, err := collect(c, cmd.Context(), "run", *limit, func(ctx context.Context, p client.Page) (*client.List[client.Run], error) {
-			return cl.ListRuns(ctx, f, p)
+	listCommand(c, cmd, "run", "RUN ID\tPIPELINE\tSTATUS\tSTARTED\tDURATION\tCHECKS",
+		func(cl *client.Client) client.PageFunc[client.Run] {
+			f.Since, f.Until = since.t, until.t
+			if *checksFailed {
+				f.ChecksFailed = checksFailed
+			}
+			return func(ctx context.Context, p client.Page) (*client.List[client.Run], error) {
+				return cl.ListRuns(ctx, f, p)
+			}
+		},
+		func(r client.Run) string {
+			return fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s", r.RunID, r.PipelineID, r.Status, when(r.StartedAt), seconds(r.DurationSeconds), checksWord(r.ChecksFailed))
 		})
-		if err != nil {
-			return err
-		}
-		if out.json() {
-			return printJSON(c.Stdout, runs)
-		}
-		if len(runs) == 0 {
-			fmt.Fprintln(c.Stdout, "No runs.")
-			return nil
-		}
-		tw := newTable(c.Stdout)
-		fmt.Fprintln(tw, "RUN ID\tPIPELINE\tSTATUS\tSTARTED\tDURATION\tCHECKS")
-		for _, r := range runs {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.RunID, r.PipelineID, r.Status, when(r.StartedAt), seconds(r.DurationSeconds), checksWord(r.ChecksFailed))
-		}
-		return tw.Flush()
-	}
 	return cmd
 }
 
@@ -188,21 +170,10 @@ the counts of its check results and the newest results themselves.`,
 		),
 		Args: args(1, 1),
 	}
-	api, out := addAPIFlags(cmd), addOutputFlag(cmd)
-	cmd.RunE = func(cmd *cobra.Command, pos []string) error {
-		cl, err := api.client(c, cmd)
-		if err != nil {
-			return err
-		}
-		r, err := cl.GetRun(cmd.Context(), pos[0])
-		if err != nil {
-			return err
-		}
-		if out.json() {
-			return printJSON(c.Stdout, r)
-		}
-		tw := newTable(c.Stdout)
-		row := func(k, v string) { fmt.Fprintf(tw, "%s:\t%s\n", k, orDash(v)) }
+	readCommand(c, cmd, func(ctx context.Context, cl *client.Client, pos []string) (*client.Run, error) {
+		return cl.GetRun(ctx, pos[0])
+	}, func(r *client.Run) error {
+		tw, row := detailTable(c.Stdout)
 		row("Run", r.RunID)
 		row("Pipeline", r.PipelineID)
 		row("Status", r.Status)
@@ -226,6 +197,6 @@ the counts of its check results and the newest results themselves.`,
 		}
 		fmt.Fprintln(c.Stdout)
 		return c.checkTable(r.Checks, false)
-	}
+	})
 	return cmd
 }
