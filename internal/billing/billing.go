@@ -28,6 +28,9 @@ type Config struct {
 	// so a slow Stripe cannot hold an API request for stripe-go's default 80 s.
 	HTTPClient *http.Client
 	Logger     *slog.Logger
+	// Now is the clock webhook timestamps are judged against; nil is
+	// time.Now. Tests set it so the tolerance edges do not race the clock.
+	Now func() time.Time
 }
 
 // Service is the billing use case over Stripe and a Store.

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dataxpipe/catalog/internal/billing"
 	"github.com/dataxpipe/catalog/internal/billing/stripemocktest"
@@ -58,9 +59,15 @@ const (
 // through a recorder.
 func newService(t *testing.T, base string, store billing.Store) (*billing.Service, *recorder) {
 	t.Helper()
+	return newServiceAt(t, base, store, nil)
+}
+
+// newServiceAt is newService with webhook timestamps judged against clock.
+func newServiceAt(t *testing.T, base string, store billing.Store, clock func() time.Time) (*billing.Service, *recorder) {
+	t.Helper()
 	rec := &recorder{next: http.DefaultTransport}
 	svc, err := billing.New(billing.Config{SecretKey: stripemocktest.SecretKey, WebhookSecret: whsec, PriceTeam: priceTeam,
-		PriceBusiness: priceBusiness, APIBase: base, AppURL: "https://app.example.com/", HTTPClient: &http.Client{Transport: rec}}, store)
+		PriceBusiness: priceBusiness, APIBase: base, AppURL: "https://app.example.com/", HTTPClient: &http.Client{Transport: rec}, Now: clock}, store)
 	if err != nil {
 		t.Fatal(err)
 	}
