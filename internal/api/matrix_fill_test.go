@@ -68,3 +68,27 @@ func olDatasetEvent(f *fixture) string {
 	 "schemaURL":"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent",
 	 "dataset":{"namespace":"s3://matrix","name":"matrix_%d"}}`, f.next())
 }
+
+func webhookBody(*fixture) string {
+	return `{"url":"https://hooks.example.com/in","events":["run.failed"]}`
+}
+
+// matrixWebhooks is the webhook each matrix fixture filled in last,
+// deleted at the next fill so the matrix stays under the per-organization
+// limit of webhooks.
+var matrixWebhooks = map[*fixture]string{}
+
+// fillWebhook puts a fresh webhook of organization A in the path and
+// reports whether it is still there, enabled and with its URL.
+func fillWebhook(f *fixture, path string) (string, func() bool) {
+	if last := matrixWebhooks[f]; last != "" {
+		f.e.do("DELETE", "/api/v1/webhooks/"+last, f.keys[4], "")
+	}
+	id := f.e.do("POST", "/api/v1/webhooks/", f.keys[4], webhookBody(f)).expect(201).json()["id"].(string)
+	matrixWebhooks[f] = id
+	still := func() bool {
+		body := f.e.do("GET", "/api/v1/webhooks/"+id, f.keys[4], "").Body.String()
+		return strings.Contains(body, `"enabled":true`) && strings.Contains(body, `"url":"https://hooks.example.com/in"`)
+	}
+	return strings.Replace(path, "{id}", id, 1), still
+}

@@ -46,15 +46,25 @@ var matrix = map[string]matrixCase{
 	"GET /api/v1/admin/organizations/":         {want: [6]int{401, 403, 403, 403, 403, 200}},
 	"PATCH /api/v1/admin/organizations/{slug}": {body: func(*fixture) string { return `{"name":"Renamed"}` }, want: [6]int{401, 403, 403, 403, 403, 200}},
 
-	"POST /api/v1/api-keys/":            {body: func(*fixture) string { return `{"name":"ci"}` }, want: [6]int{401, 201, 403, 403, 201, 201}},
-	"GET /api/v1/api-keys/":             {want: [6]int{401, 200, 403, 403, 200, 200}},
-	"DELETE /api/v1/api-keys/{id}":      {want: [6]int{401, 404, 403, 403, 204, 404}},
-	"POST /api/v1/api-keys/{id}/rotate": {body: func(*fixture) string { return `{}` }, want: [6]int{401, 404, 403, 403, 201, 404}},
-	"GET /api/v1/audit-events/":         {want: [6]int{401, 200, 403, 403, 200, 200}},
-	"GET /api/v1/members/":              {want: [6]int{401, 200, 403, 403, 200, 200}},
-	"POST /api/v1/members/":             {body: func(f *fixture) string { return fmt.Sprintf(`{"email":"m%d@x.io"}`, f.next()) }, want: [6]int{401, 201, 403, 403, 201, 201}},
-	"PATCH /api/v1/members/{id}":        {body: func(*fixture) string { return `{"role":"viewer"}` }, want: [6]int{401, 404, 403, 403, 200, 404}, fill: fillMember},
-	"DELETE /api/v1/members/{id}":       {want: [6]int{401, 404, 403, 403, 204, 404}, fill: fillMember},
+	"POST /api/v1/api-keys/":                   {body: func(*fixture) string { return `{"name":"ci"}` }, want: [6]int{401, 201, 403, 403, 201, 201}},
+	"GET /api/v1/api-keys/":                    {want: [6]int{401, 200, 403, 403, 200, 200}},
+	"DELETE /api/v1/api-keys/{id}":             {want: [6]int{401, 404, 403, 403, 204, 404}},
+	"POST /api/v1/api-keys/{id}/rotate":        {body: func(*fixture) string { return `{}` }, want: [6]int{401, 404, 403, 403, 201, 404}},
+	"GET /api/v1/audit-events/":                {want: [6]int{401, 200, 403, 403, 200, 200}},
+	"POST /api/v1/webhooks/":                   {body: webhookBody, want: [6]int{401, 201, 403, 403, 201, 201}},
+	"GET /api/v1/webhooks/":                    {want: [6]int{401, 200, 403, 403, 200, 200}},
+	"GET /api/v1/webhooks/{id}":                {fill: fillWebhook, want: [6]int{401, 404, 403, 403, 200, 404}},
+	"PATCH /api/v1/webhooks/{id}":              {fill: fillWebhook, body: func(*fixture) string { return `{"enabled":false}` }, want: [6]int{401, 404, 403, 403, 200, 404}},
+	"DELETE /api/v1/webhooks/{id}":             {fill: fillWebhook, want: [6]int{401, 404, 403, 403, 204, 404}},
+	"POST /api/v1/webhooks/{id}/rotate-secret": {fill: fillWebhook, want: [6]int{401, 404, 403, 403, 200, 404}},
+	"GET /api/v1/webhooks/{id}/deliveries":     {fill: fillWebhook, want: [6]int{401, 404, 403, 403, 200, 404}},
+	"POST /api/v1/webhooks/{id}/redeliver": {fill: fillWebhook, body: func(*fixture) string { return `{"delivery_id":"dlv_none"}` },
+		want: [6]int{401, 404, 403, 403, 404, 404}},
+	"POST /api/v1/webhooks/{id}/test": {fill: fillWebhook, want: [6]int{401, 404, 403, 403, 202, 404}},
+	"GET /api/v1/members/":            {want: [6]int{401, 200, 403, 403, 200, 200}},
+	"POST /api/v1/members/":           {body: func(f *fixture) string { return fmt.Sprintf(`{"email":"m%d@x.io"}`, f.next()) }, want: [6]int{401, 201, 403, 403, 201, 201}},
+	"PATCH /api/v1/members/{id}":      {body: func(*fixture) string { return `{"role":"viewer"}` }, want: [6]int{401, 404, 403, 403, 200, 404}, fill: fillMember},
+	"DELETE /api/v1/members/{id}":     {want: [6]int{401, 404, 403, 403, 204, 404}, fill: fillMember},
 
 	"POST /api/v1/pipelines/":                     {body: func(f *fixture) string { return pipelineJSON(fmt.Sprintf("p_%d", f.next()), "1") }, want: [6]int{401, 201, 403, 201, 201, 201}},
 	"GET /api/v1/pipelines/":                      {want: [6]int{401, 200, 200, 200, 200, 200}},
@@ -167,7 +177,7 @@ func matrixCallers(f *fixture, people map[string]string) []caller {
 }
 
 func TestAuthorizationMatrix(t *testing.T) {
-	e := sqliteEnv(t)
+	e := keyedEnv(t) // webhook signing secrets need the secret key
 	e.enablePeople()
 	f := &fixture{e: e}
 	var adminA, adminB string

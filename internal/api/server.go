@@ -25,6 +25,7 @@ type Store interface {
 	graphStore   // connections, datasets and lineage (graph.go)
 	billingStore // Stripe customers and subscription state (billing.go)
 	openLineageStore
+	catalog.WebhookService // webhook endpoints and their deliveries (webhooks.go)
 	// Ping checks the database answers; Pending lists unapplied migrations.
 	Ping(ctx context.Context) error
 	Pending(ctx context.Context) ([]string, error)
@@ -52,6 +53,9 @@ type Options struct {
 	// apiSpaces: the product UI's pages, with their own route table in
 	// their own package. nil: such paths are problem+json 404s.
 	UI http.Handler
+	// WebhooksAllowHTTP accepts http:// webhook URLs (development); in
+	// production only https is.
+	WebhooksAllowHTTP bool
 }
 
 // Server is the API's http.Handler.
@@ -66,11 +70,13 @@ type Server struct {
 	routes      []route
 	ui          http.Handler
 	handler     http.Handler
+
+	webhooksAllowHTTP bool
 }
 
 // NewServer builds the handler with its routes and middleware.
 func NewServer(o Options) *Server {
-	s := &Server{store: o.Store, auth: o.Auth, logger: o.Logger, now: o.Now, billing: o.Billing, limits: o.RateLimit, ui: o.UI}
+	s := &Server{store: o.Store, auth: o.Auth, logger: o.Logger, now: o.Now, billing: o.Billing, limits: o.RateLimit, ui: o.UI, webhooksAllowHTTP: o.WebhooksAllowHTTP}
 	if o.Metrics == nil {
 		o.Metrics = prometheus.NewRegistry()
 	}

@@ -27,7 +27,7 @@ func (tx *Tx) auditAs(ctx context.Context, orgID string, actor catalog.Actor, ac
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
-	return nil
+	return tx.announceAudited(ctx, orgID, action, target) // webhooks: pipeline.registered, api_key.* (outbox.go)
 }
 
 // ListAuditEvents lists the caller's organization's events, newest first.

@@ -97,7 +97,7 @@ func (tx *Tx) insertCheck(ctx context.Context, run *catalog.Run, rep catalog.Che
 		c.Message, ts(c.ExecutedAt), ts(c.CreatedAt)); err != nil {
 		return nil, fmt.Errorf("insert check result: %w", err)
 	}
-	return c, nil
+	return c, tx.announceCheck(ctx, run, c) // webhooks: check.failed (outbox.go)
 }
 
 // markChecksFailed marks a run as having failed a check of severity error.

@@ -141,6 +141,9 @@ func (tx *Tx) insertRun(ctx context.Context, run *catalog.Run) error {
 	err := tx.execOne(ctx, errRunRaced, `INSERT INTO runs (`+runColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
 		run.OrgID, run.ID, run.PipelineName, run.Status, ts(run.StartedAt), tsPtr(run.FinishedAt), run.Error, nullText(run.Attributes),
 		run.ChecksFailed, ts(run.CreatedAt), ts(run.UpdatedAt))
+	if err == nil {
+		err = tx.announceRun(ctx, run) // webhooks: run.failed, run.succeeded (outbox.go)
+	}
 	if err != nil && err != errRunRaced {
 		return fmt.Errorf("insert run: %w", err)
 	}
@@ -155,7 +158,7 @@ func (tx *Tx) updateRun(ctx context.Context, r *catalog.Run) error {
 		nullText(r.Attributes), ts(r.UpdatedAt), r.OrgID, r.ID); err != nil {
 		return fmt.Errorf("update run: %w", err)
 	}
-	return nil
+	return tx.announceRun(ctx, r) // webhooks: run.failed, run.succeeded (outbox.go)
 }
 
 // pipelineExists reports whether the organization has a pipeline name.

@@ -50,8 +50,24 @@ func Open(t testing.TB, engine sqlstore.Engine) *sqlstore.DB {
 // same store (the same *DB on SQLite), for tests that inspect raw rows.
 func OpenWithOwner(t testing.TB, engine sqlstore.Engine) (app, owner *sqlstore.DB) {
 	t.Helper()
+	return openWith(t, engine, sqlstore.Options{PoolMax: 20})
+}
+
+// TestSecretKey is the secret key of OpenKeyed stores.
+var TestSecretKey = []byte("0123456789abcdef0123456789abcdef")
+
+// OpenKeyed is Open with a secret key, as DATAXPIPE_SECRET_KEY gives one,
+// for stores that seal secrets (connections, webhook signing secrets).
+func OpenKeyed(t testing.TB, engine sqlstore.Engine) *sqlstore.DB {
+	t.Helper()
+	app, _ := openWith(t, engine, sqlstore.Options{PoolMax: 20, SecretKey: TestSecretKey})
+	return app
+}
+
+func openWith(t testing.TB, engine sqlstore.Engine, opt sqlstore.Options) (app, owner *sqlstore.DB) {
+	t.Helper()
 	dsn := DSN(t, engine)
-	owner = open(t, dsn)
+	owner = open(t, dsn, opt)
 	if _, err := owner.Migrate(context.Background()); err != nil {
 		t.Fatalf("migrate %s: %v", engine, err)
 	}
@@ -68,12 +84,12 @@ func OpenWithOwner(t testing.TB, engine sqlstore.Engine) (app, owner *sqlstore.D
 	if err != nil {
 		t.Fatalf("grant %s: %v", AppRole, err)
 	}
-	return open(t, AsRole(dsn, AppRole)), owner
+	return open(t, AsRole(dsn, AppRole), opt), owner
 }
 
-func open(t testing.TB, dsn string) *sqlstore.DB {
+func open(t testing.TB, dsn string, opt sqlstore.Options) *sqlstore.DB {
 	t.Helper()
-	db, err := sqlstore.Open(context.Background(), dsn, sqlstore.Options{PoolMax: 20})
+	db, err := sqlstore.Open(context.Background(), dsn, opt)
 	if err != nil {
 		t.Fatalf("open %s: %v", dsn, err)
 	}
