@@ -28,6 +28,7 @@ type pipelineSummary struct {
 	VersionsCount int       `json:"versions_count"`
 	CreatedAt     time.Time `json:"created_at"`
 	UpdatedAt     time.Time `json:"updated_at"`
+	Late          *lateView `json:"late,omitempty"` // only while a scheduled run is overdue (lateness.go)
 }
 
 type pipelineView struct {

@@ -100,7 +100,15 @@ func (s *Server) listPipelines(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return respond(w, http.StatusOK, newList(mapList(items, viewPipelineSummary), next))
+	views := mapList(items, viewPipelineSummary)
+	ptrs := make([]*pipelineSummary, len(views))
+	for i := range views {
+		ptrs[i] = &views[i]
+	}
+	if err := s.markLate(r.Context(), ptrs); err != nil {
+		return err
+	}
+	return respond(w, http.StatusOK, newList(views, next))
 }
 
 func (s *Server) getPipeline(w http.ResponseWriter, r *http.Request) error {
@@ -110,6 +118,9 @@ func (s *Server) getPipeline(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := viewPipeline(p)
 	if v.LastRun, err = s.lastRun(r.Context(), p.Name); err != nil {
+		return err
+	}
+	if err := s.markLate(r.Context(), []*pipelineSummary{&v.pipelineSummary}); err != nil {
 		return err
 	}
 	return respond(w, http.StatusOK, v)

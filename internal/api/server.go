@@ -26,6 +26,7 @@ type Store interface {
 	billingStore // Stripe customers and subscription state (billing.go)
 	openLineageStore
 	catalog.WebhookService // webhook endpoints and their deliveries (webhooks.go)
+	LatePipelines(ctx context.Context, names []string) (map[string]time.Time, error)
 	// Ping checks the database answers; Pending lists unapplied migrations.
 	Ping(ctx context.Context) error
 	Pending(ctx context.Context) ([]string, error)

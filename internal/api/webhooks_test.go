@@ -1,10 +1,13 @@
 package api_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
+	"github.com/dataxpipe/catalog/internal/notify"
 )
 
 func TestWebhooks_SecretShownOnceAndAudited(t *testing.T) {
@@ -66,5 +69,28 @@ func TestWebhooks_EveryProblemAtOnce(t *testing.T) {
 	e.do("POST", "/api/v1/webhooks/", admin, `{"url":"https://hooks.example.com/","events":[]}`).expect(422)
 	if list := e.do("GET", "/api/v1/webhooks/", admin, "").expect(200).json(); len(list["items"].([]any)) != 0 {
 		t.Fatalf("a refused webhook was stored: %v", list)
+	}
+}
+
+// A pipeline whose scheduled run is overdue says so in its answers.
+func TestPipelines_LateShown(t *testing.T) {
+	e := keyedEnv(t)
+	_, admin := e.newOrg("acme", catalog.PlanBusiness)
+	e.do("POST", "/api/v1/pipelines/", admin, `{"name":"hourly","owner":"o@a.io","schedule":"@hourly","freshness":{"grace":"10m"}}`).expect(201)
+	e.do("POST", "/api/v1/pipelines/", admin, pipelineJSON("other", "1")).expect(201)
+	if body := e.do("GET", "/api/v1/pipelines/hourly", admin, "").expect(200).Body.String(); strings.Contains(body, `"late"`) {
+		t.Fatalf("on time, yet %s", body)
+	}
+	e.clock.Advance(75 * time.Minute) // 07:15: the 07:00 run is 15 minutes overdue
+	scan := &notify.LatenessScanner{Store: e.db, Now: e.clock.Now}
+	if n, err := scan.ScanOnce(context.Background()); err != nil || n != 1 {
+		t.Fatalf("scan = %d, %v", n, err)
+	}
+	if body := e.do("GET", "/api/v1/pipelines/hourly", admin, "").expect(200).Body.String(); !strings.Contains(body, `"late":{"since":"2026-06-07T07:00:00Z"}`) {
+		t.Fatalf("late pipeline answered %s", body)
+	}
+	list := e.do("GET", "/api/v1/pipelines/", admin, "").expect(200).Body.String()
+	if !strings.Contains(list, `"name":"hourly"`) || strings.Count(list, `"late":`) != 1 {
+		t.Fatalf("list %s", list)
 	}
 }

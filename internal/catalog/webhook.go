@@ -291,6 +291,27 @@ type DeliveryFilter struct {
 	Page
 }
 
+// DeliveryClaim names a delivery the worker has leased; Token proves the
+// lease when the outcome is recorded.
+type DeliveryClaim struct {
+	OrgID, ID, Token string
+}
+
+// OutgoingDelivery is what the worker needs to send a claimed delivery.
+type OutgoingDelivery struct {
+	Delivery *Delivery
+	Webhook  *Webhook // with Secret
+	Event    *WebhookEvent
+}
+
+// DeliveryQueue is the store side of the delivery worker: claim due
+// deliveries across organizations, read one, record an attempt.
+type DeliveryQueue interface {
+	ClaimDeliveries(ctx context.Context, lease time.Duration, limit int) ([]DeliveryClaim, error)
+	LoadDelivery(ctx context.Context, c DeliveryClaim) (*OutgoingDelivery, error)
+	RecordAttempt(ctx context.Context, c DeliveryClaim, at DeliveryAttempt, policy RetryPolicy, jitter float64) (bool, error)
+}
+
 // WebhookService manages an organization's webhook endpoints (admins).
 // Errors: ENOTFOUND (no such endpoint in the organization), EINVALID,
 // ELIMIT (MaxWebhooksPerOrg), EUNAVAILABLE (no secret key to seal the

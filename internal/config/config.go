@@ -31,7 +31,16 @@ type Config struct {
 	TenantsFile            string
 	AppURL                 string
 	LineageRetention       time.Duration
+	Webhooks               Webhooks
 	Stripe                 Stripe
+}
+
+// Webhooks tunes the delivery of webhook events and the lateness scan.
+type Webhooks struct {
+	Enabled          bool          // run the delivery worker and lateness scan in this process
+	Timeout          time.Duration // of one delivery attempt
+	Poll             time.Duration // between looks at the outbox when it is empty
+	LatenessInterval time.Duration // between lateness scans
 }
 
 // Stripe holds the billing settings; billing is off without SecretKey.
@@ -66,6 +75,12 @@ func Load(getenv func(string) string) (Config, error) {
 		TenantsFile:            r.str("DATAXPIPE_TENANTS", ""),
 		AppURL:                 strings.TrimRight(r.str("DATAXPIPE_APP_URL", "http://localhost:8000"), "/"),
 		LineageRetention:       r.duration("DATAXPIPE_LINEAGE_EVENT_RETENTION", 30*24*time.Hour),
+		Webhooks: Webhooks{
+			Enabled:          r.bool("DATAXPIPE_WEBHOOKS_ENABLED", true),
+			Timeout:          r.duration("DATAXPIPE_WEBHOOK_TIMEOUT", 10*time.Second),
+			Poll:             r.duration("DATAXPIPE_WEBHOOK_POLL", time.Second),
+			LatenessInterval: r.duration("DATAXPIPE_LATENESS_INTERVAL", time.Minute),
+		},
 		Stripe: Stripe{
 			SecretKey:     r.str("STRIPE_SECRET_KEY", ""),
 			WebhookSecret: r.str("STRIPE_WEBHOOK_SECRET", ""),
@@ -114,6 +129,12 @@ func (c Config) validate() []string {
 		}
 	} else if c.Env == "production" {
 		p = append(p, "DATAXPIPE_SECRET_KEY is required in production (32 random bytes, base64 or hex: openssl rand -base64 32)")
+	}
+	if c.Webhooks.Timeout <= 0 || c.Webhooks.Timeout > time.Minute {
+		p = append(p, "DATAXPIPE_WEBHOOK_TIMEOUT must be more than 0 and at most 1m")
+	}
+	if c.Webhooks.Poll <= 0 || c.Webhooks.LatenessInterval <= 0 {
+		p = append(p, "DATAXPIPE_WEBHOOK_POLL and DATAXPIPE_LATENESS_INTERVAL must be more than 0")
 	}
 	if (c.OIDCIssuer == "") != (c.OIDCAudience == "") {
 		p = append(p, "DATAXPIPE_OIDC_ISSUER and DATAXPIPE_OIDC_AUDIENCE must be set together")

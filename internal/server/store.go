@@ -45,7 +45,8 @@ func (w *wiring) openStoreAPI(ctx context.Context, name, dsn string, shared bool
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", name, err)
 	}
-	opts := api.Options{Store: db, Logger: w.logger.With("store", name), RateLimit: w.rateLimit, Metrics: w.metrics, StoreName: name}
+	opts := api.Options{Store: db, Logger: w.logger.With("store", name), RateLimit: w.rateLimit, Metrics: w.metrics, StoreName: name,
+		WebhooksAllowHTTP: cfg.Development()}
 	authn := auth.NewAuthenticator(db, opts.Logger)
 	opts.Auth = authn
 	if shared {
@@ -71,6 +72,7 @@ func (w *wiring) openStoreAPI(ctx context.Context, name, dsn string, shared bool
 	flushed := make(chan struct{})
 	go func() { authn.Run(bg, 15*time.Second); close(flushed) }()
 	go purgeLineageEvents(bg, db, cfg.LineageRetention, opts.Logger) // serve_retention.go
+	stopNotify := startNotify(cfg, db, opts.Logger)                  // notify.go
 	opts.UI = web.New(web.Options{Store: db, Auth: authn, Billing: opts.Billing, Config: cfg, Logger: opts.Logger, Scaffold: shared, DrawLineage: api.LineageSVG})
-	return &storeAPI{db: db, handler: api.NewServer(opts), close: func() { stop(); <-flushed; db.Close() }}, nil
+	return &storeAPI{db: db, handler: api.NewServer(opts), close: func() { stop(); stopNotify(); <-flushed; db.Close() }}, nil
 }

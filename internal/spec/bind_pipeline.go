@@ -17,6 +17,7 @@ func bind(root *value, yamlInput bool) (*Pipeline, []Problem) {
 	p.Schedule = b.str(header, "schedule", "schedule")
 	p.Tags = orEmpty(b.strList(header, "tags", "tags"))
 	p.OpenLineage = b.openLineage(header)
+	p.Freshness = b.freshness(header)
 	b.organization(root)
 	if header != root {
 		b.organization(header)
@@ -114,4 +115,17 @@ func (b *binder) openLineage(header *value) []OpenLineageJob {
 	}
 	b.wrongType("openlineage", line, v, "an object {namespace, name} naming an OpenLineage job, or a list of them")
 	return nil
+}
+
+// freshness reads the freshness field: an object {grace}.
+func (b *binder) freshness(header *value) *Freshness {
+	v, line, ok := b.field(header, "freshness", "freshness")
+	if !ok || v.kind == kindNull {
+		return nil
+	}
+	if v.kind != kindObject {
+		b.wrongType("freshness", line, v, `an object such as {grace: 30m}`)
+		return nil
+	}
+	return &Freshness{Grace: b.str(v, "grace", "freshness.grace")}
 }

@@ -25,11 +25,20 @@ type Pipeline struct {
 	// pipeline's runs (an Airflow DAG whose dag_id differs, a dbt
 	// invocation dbt-run-<project>); none: the job named as the pipeline.
 	OpenLineage []OpenLineageJob `json:"openlineage,omitempty"`
+	// Freshness says how late a scheduled run may start before the
+	// pipeline is late (pipeline.late); nil: DefaultGrace.
+	Freshness *Freshness `json:"freshness,omitempty"`
 
 	// meta remembers where things came from in the input, so that Validate
 	// can attach YAML line numbers and skip fields Decode could not read.
 	// It is nil for a Pipeline built in code.
 	meta *meta
+}
+
+// Freshness is the pipeline's lateness rule: a scheduled run that has not
+// started Grace (a duration such as "30m") after its time is late.
+type Freshness struct {
+	Grace string `json:"grace,omitempty"`
 }
 
 // OpenLineageJob is an OpenLineage job (namespace, name); Namespace ""

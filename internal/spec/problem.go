@@ -46,7 +46,7 @@ type meta struct {
 
 // headerFields are the pipeline-level fields, nested under "pipeline:" in
 // the spec shape and at the top in the flat shape.
-var headerFields = []string{"name", "version", "description", "owner", "environment", "schedule", "tags", "openlineage"}
+var headerFields = []string{"name", "version", "description", "owner", "environment", "schedule", "tags", "openlineage", "freshness"}
 
 func isHeaderField(path string) bool {
 	for _, f := range headerFields {

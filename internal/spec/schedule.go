@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/robfig/cron/v3"
 )
@@ -53,4 +54,27 @@ func parseCron(s string) (err error) {
 	}()
 	_, err = cronParser.Parse(s)
 	return err
+}
+
+// DefaultGrace is how late a scheduled run may start when the spec sets no
+// freshness.grace.
+const DefaultGrace = 30 * time.Minute
+
+// Bounds of freshness.grace.
+const (
+	MinGrace = time.Minute
+	MaxGrace = 7 * 24 * time.Hour
+)
+
+// GraceOrDefault is the freshness's grace, DefaultGrace when unset (f may
+// be nil), or what is wrong with it.
+func (f *Freshness) GraceOrDefault() (time.Duration, error) {
+	if f == nil || f.Grace == "" {
+		return DefaultGrace, nil
+	}
+	d, err := time.ParseDuration(f.Grace)
+	if err != nil || d < MinGrace || d > MaxGrace {
+		return 0, fmt.Errorf("grace %q is not valid: use a duration from 1m to 168h such as 30m or 2h", f.Grace)
+	}
+	return d, nil
 }

@@ -81,6 +81,11 @@ func (v *validator) header() {
 	if msg := scheduleProblem(p.Schedule); msg != "" {
 		v.add("schedule", "%s", msg)
 	}
+	if p.Freshness != nil {
+		if _, err := p.Freshness.GraceOrDefault(); err != nil {
+			v.add("freshness.grace", "%s", err.Error())
+		}
+	}
 	first := map[string]int{}
 	for i, tag := range p.Tags {
 		path := fmt.Sprintf("tags[%d]", i)

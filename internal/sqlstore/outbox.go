@@ -217,17 +217,12 @@ func (tx *Tx) downstreamPipelines(ctx context.Context, orgID, pipeline string) (
 	return d, nil
 }
 
-// DeliveryRef names a claimed delivery.
-type DeliveryRef struct {
-	OrgID, ID, Token string
-}
-
 // ClaimDeliveries leases up to limit due deliveries of enabled endpoints to
 // the caller until now+lease, across organizations. On Postgres replicas
 // claim side by side (FOR UPDATE SKIP LOCKED in dxp_platform_claim_deliveries);
 // on SQLite the immediate transaction is the one writer. A delivery whose
 // lease ran out (its claimant died) is due again.
-func (db *DB) ClaimDeliveries(ctx context.Context, lease time.Duration, limit int) ([]DeliveryRef, error) {
+func (db *DB) ClaimDeliveries(ctx context.Context, lease time.Duration, limit int) ([]catalog.DeliveryClaim, error) {
 	now := db.now()
 	token := catalog.RandomBase62(16)
 	if db.engine == Postgres {
@@ -237,9 +232,9 @@ func (db *DB) ClaimDeliveries(ctx context.Context, lease time.Duration, limit in
 			return nil, fmt.Errorf("claim deliveries: %w", translate(err))
 		}
 		defer rows.Close()
-		var refs []DeliveryRef
+		var refs []catalog.DeliveryClaim
 		for rows.Next() {
-			r := DeliveryRef{Token: token}
+			r := catalog.DeliveryClaim{Token: token}
 			if err := rows.Scan(&r.OrgID, &r.ID); err != nil {
 				return nil, err
 			}
@@ -259,8 +254,8 @@ func (db *DB) ClaimDeliveries(ctx context.Context, lease time.Duration, limit in
 	if err != nil {
 		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}
-	refs, err := scanAll(rows, func(row scanner) (DeliveryRef, error) {
-		r := DeliveryRef{Token: token}
+	refs, err := scanAll(rows, func(row scanner) (catalog.DeliveryClaim, error) {
+		r := catalog.DeliveryClaim{Token: token}
 		return r, row.Scan(&r.OrgID, &r.ID)
 	})
 	if err != nil {
@@ -275,16 +270,9 @@ func (db *DB) ClaimDeliveries(ctx context.Context, lease time.Duration, limit in
 	return refs, tx.commit()
 }
 
-// Outgoing is what the worker needs to send a claimed delivery.
-type Outgoing struct {
-	Delivery *catalog.Delivery
-	Webhook  *catalog.Webhook // with Secret
-	Event    *catalog.WebhookEvent
-}
-
 // LoadDelivery reads a claimed delivery with its endpoint (secret opened)
 // and event, acting in its organization.
-func (db *DB) LoadDelivery(ctx context.Context, ref DeliveryRef) (*Outgoing, error) {
+func (db *DB) LoadDelivery(ctx context.Context, ref catalog.DeliveryClaim) (*catalog.OutgoingDelivery, error) {
 	ctx = actingIn(ctx, ref.OrgID)
 	d, err := scanDelivery(db.queryRow(ctx, `SELECT `+deliveryColumns+` FROM webhook_deliveries d JOIN webhook_events e
 		ON e.organization_id = d.organization_id AND e.id = d.event_id WHERE d.organization_id = $1 AND d.id = $2`, ref.OrgID, ref.ID), ref.OrgID)
@@ -305,7 +293,7 @@ func (db *DB) LoadDelivery(ctx context.Context, ref DeliveryRef) (*Outgoing, err
 		return nil, notFound(err, "No event %q.", d.EventID)
 	}
 	ev.Data = json.RawMessage(payload)
-	return &Outgoing{Delivery: d, Webhook: w, Event: ev}, nil
+	return &catalog.OutgoingDelivery{Delivery: d, Webhook: w, Event: ev}, nil
 }
 
 // RecordAttempt stores the outcome of an attempt of a claimed delivery and
@@ -313,7 +301,7 @@ func (db *DB) LoadDelivery(ctx context.Context, ref DeliveryRef) (*Outgoing, err
 // spreads the retry), or given up. A failure that leaves the endpoint
 // failing for policy.DisableAfter disables it, audited. An attempt whose
 // lease another claimant has since taken over is dropped (recorded false).
-func (db *DB) RecordAttempt(ctx context.Context, ref DeliveryRef, at catalog.DeliveryAttempt, policy catalog.RetryPolicy, jitter float64) (bool, error) {
+func (db *DB) RecordAttempt(ctx context.Context, ref catalog.DeliveryClaim, at catalog.DeliveryAttempt, policy catalog.RetryPolicy, jitter float64) (bool, error) {
 	ctx = actingIn(ctx, ref.OrgID)
 	tx, err := db.begin(ctx)
 	if err != nil {

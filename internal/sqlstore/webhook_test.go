@@ -30,13 +30,13 @@ func mustWebhook(t *testing.T, db *sqlstore.DB, ctx context.Context, events ...s
 }
 
 // claimAll claims every due delivery and returns them with their events.
-func claimAll(t *testing.T, db *sqlstore.DB) []*sqlstore.Outgoing {
+func claimAll(t *testing.T, db *sqlstore.DB) []*catalog.OutgoingDelivery {
 	t.Helper()
 	refs, err := db.ClaimDeliveries(context.Background(), time.Minute, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []*sqlstore.Outgoing
+	var out []*catalog.OutgoingDelivery
 	for _, r := range refs {
 		o, err := db.LoadDelivery(context.Background(), r)
 		if err != nil {
@@ -115,7 +115,7 @@ func TestWebhooks_AttemptsRetriesAndDisable(t *testing.T) {
 			t.Fatal(err)
 		}
 		policy := catalog.RetryPolicy{First: 20 * time.Second, Max: time.Hour, Window: 2 * time.Hour, DisableAfter: 90 * time.Minute}
-		fail := func() sqlstore.DeliveryRef {
+		fail := func() catalog.DeliveryClaim {
 			t.Helper()
 			refs, err := db.ClaimDeliveries(context.Background(), time.Minute, 10)
 			if err != nil || len(refs) != 1 {

@@ -64,9 +64,26 @@ func OpenKeyed(t testing.TB, engine sqlstore.Engine) *sqlstore.DB {
 	return app
 }
 
-func openWith(t testing.TB, engine sqlstore.Engine, opt sqlstore.Options) (app, owner *sqlstore.DB) {
+// OpenKeyedDSN is OpenKeyed that also returns the DSN the store was opened
+// with (as the application role on Postgres), for tests that open it again:
+// a second replica, a child process.
+func OpenKeyedDSN(t testing.TB, engine sqlstore.Engine) (*sqlstore.DB, string) {
 	t.Helper()
 	dsn := DSN(t, engine)
+	app, _ := openDSN(t, dsn, engine, sqlstore.Options{PoolMax: 20, SecretKey: TestSecretKey})
+	if engine == sqlstore.Postgres {
+		dsn = AsRole(dsn, AppRole)
+	}
+	return app, dsn
+}
+
+func openWith(t testing.TB, engine sqlstore.Engine, opt sqlstore.Options) (app, owner *sqlstore.DB) {
+	t.Helper()
+	return openDSN(t, DSN(t, engine), engine, opt)
+}
+
+func openDSN(t testing.TB, dsn string, engine sqlstore.Engine, opt sqlstore.Options) (app, owner *sqlstore.DB) {
+	t.Helper()
 	owner = open(t, dsn, opt)
 	if _, err := owner.Migrate(context.Background()); err != nil {
 		t.Fatalf("migrate %s: %v", engine, err)
