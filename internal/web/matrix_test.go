@@ -26,6 +26,9 @@ var uiMatrix = map[string]string{
 	"GET /settings/keys/{id}/revoke": "admin", "POST /settings/keys/{id}/revoke": "admin",
 	"GET /settings/members": "admin", "POST /settings/members": "admin", "POST /settings/members/{id}/role": "admin",
 	"POST /settings/members/{id}/remove": "admin", "GET /settings/audit": "admin",
+	"GET /settings/webhooks": "admin", "POST /settings/webhooks": "admin", "GET /settings/webhooks/{id}": "admin",
+	"POST /settings/webhooks/{id}/enable": "admin", "POST /settings/webhooks/{id}/disable": "admin", "POST /settings/webhooks/{id}/delete": "admin",
+	"POST /settings/webhooks/{id}/rotate": "admin", "POST /settings/webhooks/{id}/test": "admin", "POST /settings/webhooks/{id}/redeliver": "admin",
 	"GET /settings/billing": "viewer", "GET /billing": "viewer", "POST /settings/billing/checkout": "admin", "POST /settings/billing/portal": "admin",
 	"GET /admin/organizations": "platform", "POST /admin/organizations/{slug}/plan": "platform",
 }

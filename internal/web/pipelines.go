@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
 	"github.com/dataxpipe/catalog/internal/spec"
@@ -20,6 +21,7 @@ type pipelineRow struct {
 	Strip   []*catalog.Run // oldest first, as a timeline reads
 	Failing bool           // the last run had an error-severity check fail
 	Pad     []struct{}     // empty cells, so every strip is ten wide
+	Late    *time.Time     // the newest missed scheduled run, while it is missed
 }
 
 type chip struct {
@@ -92,6 +94,9 @@ func (u *UI) pipelines(w http.ResponseWriter, r *http.Request, s *signedIn) erro
 				v.Del("tag")
 			}
 		})})
+	}
+	if err := u.markLate(r, data.Rows); err != nil { // webhooks.go
+		return err
 	}
 	data.Owners = slices.Sorted(mapKeys(owners))
 	if next != "" {

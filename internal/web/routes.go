@@ -51,6 +51,16 @@ func (u *UI) routes() []page {
 
 		{"GET", "/settings/audit", admin, u.audit},
 
+		{"GET", "/settings/webhooks", admin, u.webhooks},
+		{"POST", "/settings/webhooks", admin, u.createWebhook},
+		{"GET", "/settings/webhooks/{id}", admin, u.webhook},
+		{"POST", "/settings/webhooks/{id}/enable", admin, u.webhookAction},
+		{"POST", "/settings/webhooks/{id}/disable", admin, u.webhookAction},
+		{"POST", "/settings/webhooks/{id}/delete", admin, u.webhookAction},
+		{"POST", "/settings/webhooks/{id}/rotate", admin, u.webhookAction},
+		{"POST", "/settings/webhooks/{id}/test", admin, u.webhookAction},
+		{"POST", "/settings/webhooks/{id}/redeliver", admin, u.webhookAction},
+
 		{"GET", "/settings/billing", viewer, u.billingPage},
 		{"GET", "/billing", viewer, u.billingReturn}, // Stripe's success and return URL
 		{"POST", "/settings/billing/checkout", admin, u.checkout},

@@ -28,6 +28,8 @@ type Store interface {
 	catalog.LineageService
 	catalog.OpenLineageEventService
 	catalog.SessionService
+	catalog.WebhookService
+	LatePipelines(ctx context.Context, names []string) (map[string]time.Time, error)
 }
 
 // Billing is the part of the Stripe use case the billing page starts
