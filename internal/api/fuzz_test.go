@@ -26,7 +26,7 @@ import (
 // each route's valid body and its hostile variants; `go test -fuzz` goes
 // further (see README, Testing).
 func FuzzWriteRoutes(f *testing.F) {
-	db := sqlstoretest.Open(f, sqlstore.SQLite)
+	db := sqlstoretest.OpenKeyed(f, sqlstore.SQLite) // keyed: webhook secrets are sealed
 	a := auth.NewAuthenticator(db, nil)
 	dev := &catalog.Org{Slug: "dev", Name: "Development", Plan: catalog.PlanBusiness}
 	if err := db.CreateOrg(context.Background(), dev, nil); err != nil {

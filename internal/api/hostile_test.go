@@ -98,6 +98,21 @@ type hostileCase struct {
 }
 
 var hostileRoutes = map[string]hostileCase{
+	"POST /api/v1/webhooks/": {as: "admin",
+		body: func(*hostileFixture) string {
+			return `{"url":"https://hooks.example.com/in","events":["run.failed"],"description":"on-call","format":"slack"}`
+		}},
+	"PATCH /api/v1/webhooks/{id}": {as: "admin", path: hostileWebhook(""),
+		body: func(*hostileFixture) string {
+			return `{"url":"https://hooks.example.com/x","description":"d","events":["check.failed"]}`
+		}},
+	"DELETE /api/v1/webhooks/{id}": {as: "admin", path: func(f *hostileFixture) string {
+		return "/api/v1/webhooks/" + f.e.do("POST", "/api/v1/webhooks/", f.admin, `{"url":"https://h.example.com/","events":["run.failed"]}`).expect(201).json()["id"].(string)
+	}},
+	"POST /api/v1/webhooks/{id}/rotate-secret": {as: "admin", path: hostileWebhook("/rotate-secret")},
+	"POST /api/v1/webhooks/{id}/redeliver": {as: "admin", path: hostileWebhook("/redeliver"),
+		body: func(*hostileFixture) string { return `{"delivery_id":"dlv_none"}` }},
+	"POST /api/v1/webhooks/{id}/test": {as: "admin", path: hostileWebhook("/test")},
 	"POST /api/v1/organizations/": {as: "person",
 		body: func(f *hostileFixture) string { return fmt.Sprintf(`{"slug":"signup-%d","name":"Signup"}`, f.next()) }},
 	"POST /api/v1/admin/organizations/": {as: "platform",
@@ -178,6 +193,22 @@ var hostileRoutes = map[string]hostileCase{
 		}},
 }
 
+// hostileWebhooks is each fixture's one webhook, shared by the routes that
+// leave it in place (an organization has at most 20).
+var hostileWebhooks sync.Map // *hostileFixture → id
+
+// hostileWebhook is the path of the fixture's webhook with suffix.
+func hostileWebhook(suffix string) func(f *hostileFixture) string {
+	return func(f *hostileFixture) string {
+		id, ok := hostileWebhooks.Load(f)
+		if !ok {
+			id = f.e.do("POST", "/api/v1/webhooks/", f.admin, `{"url":"https://hooks.example.com/in","events":["run.failed"]}`).expect(201).json()["id"].(string)
+			hostileWebhooks.Store(f, id)
+		}
+		return "/api/v1/webhooks/" + id.(string) + suffix
+	}
+}
+
 func freshMember(f *hostileFixture) string {
 	m := f.e.do("POST", "/api/v1/members/", f.admin, fmt.Sprintf(`{"email":"fresh%d@example.com"}`, f.next())).expect(201).json()
 	return "/api/v1/members/" + m["id"].(string)
@@ -226,7 +257,7 @@ func TestHostileStrings(t *testing.T) {
 		for _, engine := range []sqlstore.Engine{sqlstore.SQLite, sqlstore.Postgres} {
 			t.Run(string(engine), func(t *testing.T) {
 				t.Parallel()
-				got := runHostile(t, sqlstoretest.Open(t, engine))
+				got := runHostile(t, sqlstoretest.OpenKeyed(t, engine)) // keyed: webhook secrets are sealed
 				mu.Lock()
 				results[engine] = got
 				mu.Unlock()

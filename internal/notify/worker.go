@@ -98,7 +98,7 @@ func (w *Worker) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(w.Poll):
+		case <-time.After(max(w.Poll, 100*time.Millisecond)): // never a busy loop
 		}
 	}
 }
