@@ -196,7 +196,7 @@ func TestWebhooks_RotateAndDelete(t *testing.T) {
 	eachKeyed(t, func(t *testing.T, db *sqlstore.DB) {
 		now := day0
 		ctx := runOrg(t, db, &now)
-		w := mustWebhook(t, db, ctx, catalog.EventAPIKeyCreated)
+		w := mustWebhook(t, db, ctx, catalog.EventAPIKeyCreated, catalog.EventAPIKeyRevoked)
 		r, err := db.RotateWebhookSecret(ctx, w.ID)
 		if err != nil || r.Secret == w.Secret || r.Secret == "" {
 			t.Fatalf("rotate = %+v, %v", r, err)
@@ -211,11 +211,42 @@ func TestWebhooks_RotateAndDelete(t *testing.T) {
 		if strings.Contains(string(got[0].Event.Data), "00ff") || !strings.Contains(string(got[0].Event.Data), "dxp_abc") {
 			t.Fatalf("api_key.created data carries the key hash: %s", got[0].Event.Data)
 		}
+		keys, _, _ := db.ListAPIKeys(ctx, catalog.Page{})
+		if _, err := db.RevokeAPIKey(ctx, keys[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := claimAll(t, db); len(got) != 1 || got[0].Event.Type != catalog.EventAPIKeyRevoked {
+			t.Fatalf("after revoke: %v", got)
+		}
 		if err := db.DeleteWebhook(ctx, w.ID); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.DeleteWebhook(ctx, w.ID); catalog.ErrorCode(err) != catalog.ENOTFOUND {
 			t.Fatalf("second delete = %v", err)
+		}
+	})
+}
+
+// An OpenLineage DAG run that completes raises run.succeeded once, however
+// often its events arrive.
+func TestWebhooks_OpenLineageRunSucceeded(t *testing.T) {
+	eachKeyed(t, func(t *testing.T, db *sqlstore.DB) {
+		now := day0
+		ctx := runOrg(t, db, &now)
+		if _, _, err := db.RegisterPipeline(ctx, reg("orders_sync", "1", "a")); err != nil {
+			t.Fatal(err)
+		}
+		mustWebhook(t, db, ctx, catalog.EventRunSucceeded)
+		for range 2 {
+			for _, ev := range airflowEvents() {
+				if _, err := db.IngestOpenLineage(ctx, ev, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		got := claimAll(t, db)
+		if len(got) != 1 || got[0].Event.Type != catalog.EventRunSucceeded || !strings.Contains(string(got[0].Event.Data), dagRun) {
+			t.Fatalf("deliveries %v", got)
 		}
 	})
 }
