@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
 	"github.com/dataxpipe/catalog/internal/config"
@@ -25,11 +26,39 @@ func startNotify(cfg config.Config, db *sqlstore.DB, logger *slog.Logger) (stop 
 	stopWorker := w.Start()
 	scan := &notify.LatenessScanner{Store: db, Interval: cfg.Webhooks.LatenessInterval, Logger: logger}
 	ctx, cancel := context.WithCancel(context.Background())
-	scanned := make(chan struct{})
+	scanned, purged := make(chan struct{}), make(chan struct{})
 	go func() { scan.Run(ctx); close(scanned) }()
+	go func() { purgeWebhookHistory(ctx, db, logger); close(purged) }()
 	return func() {
 		cancel()
 		<-scanned
+		<-purged
 		stopWorker()
+	}
+}
+
+// webhookHistory is how long settled deliveries stay in the delivery log.
+const webhookHistory = 30 * 24 * time.Hour
+
+// purgeWebhookHistory deletes settled deliveries older than webhookHistory
+// at start and then every retentionInterval, until ctx ends.
+func purgeWebhookHistory(ctx context.Context, db *sqlstore.DB, logger *slog.Logger) {
+	tick := time.NewTicker(retentionInterval)
+	defer tick.Stop()
+	for {
+		n, err := db.PurgeWebhookHistory(ctx, time.Now().Add(-webhookHistory))
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			logger.Error("purge webhook history", "err", err)
+		case n > 0:
+			logger.Info("purged webhook history", "events", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
 	}
 }

@@ -362,3 +362,34 @@ func (db *DB) RecordAttempt(ctx context.Context, ref catalog.DeliveryClaim, at c
 }
 
 func msDuration(ms int64) time.Duration { return time.Duration(ms) * time.Millisecond }
+
+// PurgeWebhookHistory deletes the events created before before whose
+// deliveries are all settled (delivered or given up), with their deliveries
+// and attempts, organization by organization: the delivery log keeps a
+// window, not everything ever sent. A pending delivery keeps its event.
+func (db *DB) PurgeWebhookHistory(ctx context.Context, before time.Time) (int64, error) {
+	orgs, err := db.allOrgIDs(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("list organizations: %w", err)
+	}
+	var total int64
+	for _, orgID := range orgs {
+		tx, err := db.begin(actingIn(ctx, orgID))
+		if err != nil {
+			return total, err
+		}
+		res, err := tx.exec(ctx, `DELETE FROM webhook_events WHERE organization_id = $1 AND created_at < $2
+			AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.organization_id = webhook_events.organization_id
+				AND d.event_id = webhook_events.id AND d.status = $3)`, orgID, ts(before), catalog.DeliveryPending)
+		if err != nil {
+			tx.Rollback()
+			return total, fmt.Errorf("purge webhook history: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		if err := tx.commit(); err != nil {
+			return total, err
+		}
+		total += n
+	}
+	return total, nil
+}

@@ -250,3 +250,34 @@ func TestWebhooks_OpenLineageRunSucceeded(t *testing.T) {
 		}
 	})
 }
+
+// The delivery log keeps a window: settled deliveries older than it go,
+// pending ones stay.
+func TestWebhooks_PurgeHistory(t *testing.T) {
+	eachKeyed(t, func(t *testing.T, db *sqlstore.DB) {
+		now := day0
+		ctx := runOrg(t, db, &now)
+		w := mustWebhook(t, db, ctx, catalog.EventRunSucceeded, catalog.EventRunFailed)
+		if _, _, err := db.ApplyRunEvent(ctx, catalog.RunEvent{PipelineName: "orders", Status: catalog.RunSuccess}); err != nil {
+			t.Fatal(err)
+		}
+		refs, err := db.ClaimDeliveries(context.Background(), time.Minute, 10)
+		if err != nil || len(refs) != 1 {
+			t.Fatalf("claim = %v, %v", refs, err)
+		}
+		if _, err := db.RecordAttempt(context.Background(), refs[0], catalog.DeliveryAttempt{Time: now, StatusCode: 200}, catalog.DefaultRetryPolicy, 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := db.ApplyRunEvent(ctx, catalog.RunEvent{PipelineName: "orders", Status: catalog.RunFailed}); err != nil {
+			t.Fatal(err)
+		}
+		n, err := db.PurgeWebhookHistory(context.Background(), now.Add(time.Hour))
+		if err != nil || n != 1 {
+			t.Fatalf("purge = %d, %v; want the delivered event only", n, err)
+		}
+		ds, _, err := db.ListDeliveries(ctx, catalog.DeliveryFilter{WebhookID: w.ID})
+		if err != nil || len(ds) != 1 || ds[0].Status != catalog.DeliveryPending || ds[0].EventType != catalog.EventRunFailed {
+			t.Fatalf("left = %+v, %v", ds, err)
+		}
+	})
+}
