@@ -108,8 +108,9 @@ func TestGuard_ProductionRefusesInternalTargets(t *testing.T) {
 }
 
 // No client follows a redirect: the 3xx is the answer, and the target it
-// names is never asked. (The receiver is on loopback, so this client is
-// development's; production's builds its redirect rule the same way.)
+// names is never asked. The receivers are on loopback, so the request goes
+// through development's client; production's has the same redirect rule,
+// checked directly.
 func TestGuard_RedirectsNotFollowed(t *testing.T) {
 	var inner atomic.Int32
 	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { inner.Add(1) }))
@@ -118,6 +119,10 @@ func TestGuard_RedirectsNotFollowed(t *testing.T) {
 		http.Redirect(w, r, target.URL+"/metadata", http.StatusTemporaryRedirect)
 	}))
 	defer redirect.Close()
+	prod := notify.Guard{}.Client(time.Second)
+	if err := prod.CheckRedirect(httptest.NewRequest("GET", target.URL, nil), nil); !errors.Is(err, http.ErrUseLastResponse) {
+		t.Fatalf("production follows redirects: %v", err)
+	}
 	for _, g := range []notify.Guard{{AllowPrivate: true}} {
 		res, err := g.Client(5*time.Second).Post(redirect.URL, "application/json", strings.NewReader("{}"))
 		if err != nil {

@@ -259,3 +259,33 @@ func TestWorker_TwoReplicasDeliverEachEventOnce(t *testing.T) {
 		})
 	}
 }
+
+// A production worker sends neither to http:// nor to an internal address,
+// and records why; the receiver hears nothing.
+func TestWorker_ProductionRefusesAndRecords(t *testing.T) {
+	db := sqlstoretest.OpenKeyed(t, sqlstore.SQLite)
+	clock := testrig.NewClock(t0)
+	rc := &receiver{t: t, secret: func() string { return "" }, now: clock.Now}
+	srv := httptest.NewTLSServer(rc)
+	defer srv.Close()
+	ctx, plain := setup(t, db, clock, "http://127.0.0.1:1/", catalog.WebhookFormatJSON, catalog.EventRunFailed)
+	internal, err := db.CreateWebhook(ctx, catalog.WebhookInput{URL: srv.URL, Format: catalog.WebhookFormatJSON, Events: []string{catalog.EventRunFailed}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	failRun(t, db, ctx)
+	wk := worker(db, clock)
+	wk.RequireHTTPS, wk.Client = true, notify.Guard{}.Client(5*time.Second)
+	if n, err := wk.RunOnce(context.Background()); err != nil || n != 2 {
+		t.Fatalf("RunOnce = %d, %v", n, err)
+	}
+	for hook, want := range map[string]string{plain.ID: "not https", internal.ID: "not a public address"} {
+		ds, _, err := db.ListDeliveries(ctx, catalog.DeliveryFilter{WebhookID: hook})
+		if err != nil || len(ds) != 1 || len(ds[0].History) != 1 || !contains(ds[0].History[0].Error, want) || ds[0].Status != catalog.DeliveryPending {
+			t.Fatalf("%s: deliveries %+v, %v; want an attempt failing with %q", hook, ds, err, want)
+		}
+	}
+	if got := rc.received(); len(got) != 0 {
+		t.Fatalf("the internal receiver got %d requests", len(got))
+	}
+}
