@@ -32,6 +32,7 @@ type Config struct {
 	AppURL                 string
 	LineageRetention       time.Duration
 	Webhooks               Webhooks
+	PprofAddr              string // "" (off): where Go's profiles are served, on a listener of their own
 	Stripe                 Stripe
 }
 
@@ -81,6 +82,7 @@ func Load(getenv func(string) string) (Config, error) {
 			Poll:             r.duration("DATAXPIPE_WEBHOOK_POLL", time.Second),
 			LatenessInterval: r.duration("DATAXPIPE_LATENESS_INTERVAL", time.Minute),
 		},
+		PprofAddr: r.str("DATAXPIPE_PPROF_ADDR", ""),
 		Stripe: Stripe{
 			SecretKey:     r.str("STRIPE_SECRET_KEY", ""),
 			WebhookSecret: r.str("STRIPE_WEBHOOK_SECRET", ""),
@@ -114,6 +116,7 @@ func (c Config) validate() []string {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		p = append(p, fmt.Sprintf("DATAXPIPE_ADDR is %q; use host:port such as :8000", c.Addr))
 	}
+	p = append(p, c.validatePprof()...)
 	if c.PGPoolMin < 0 || c.PGPoolMax < 1 || c.PGPoolMin > c.PGPoolMax {
 		p = append(p, "DATAXPIPE_PG_POOL_MIN and DATAXPIPE_PG_POOL_MAX need 0 <= min <= max and max >= 1")
 	}
@@ -143,4 +146,21 @@ func (c Config) validate() []string {
 		p = append(p, "DATAXPIPE_OIDC_CLIENT_ID and DATAXPIPE_OIDC_CLIENT_SECRET need DATAXPIPE_OIDC_ISSUER (and _AUDIENCE)")
 	}
 	return p
+}
+
+// validatePprof keeps the profiles off the public listener: they show the
+// process's memory and can stall it (a CPU profile runs for seconds), so
+// they get an address of their own, meant for loopback or a private network.
+func (c Config) validatePprof() []string {
+	if c.PprofAddr == "" {
+		return nil
+	}
+	_, port, err := net.SplitHostPort(c.PprofAddr)
+	if err != nil {
+		return []string{fmt.Sprintf("DATAXPIPE_PPROF_ADDR is %q; use host:port such as 127.0.0.1:6060", c.PprofAddr)}
+	}
+	if _, public, err := net.SplitHostPort(c.Addr); err == nil && port == public && port != "0" {
+		return []string{fmt.Sprintf("DATAXPIPE_PPROF_ADDR (%s) must not share DATAXPIPE_ADDR's port (%s): profiles never go on the public listener", c.PprofAddr, c.Addr)}
+	}
+	return nil
 }

@@ -50,6 +50,7 @@ func (c Config) String() string {
 		"DATAXPIPE_TENANTS=" + c.TenantsFile,
 		"DATAXPIPE_APP_URL=" + c.AppURL,
 		"DATAXPIPE_LINEAGE_EVENT_RETENTION=" + c.LineageRetention.String(),
+		"DATAXPIPE_PPROF_ADDR=" + c.PprofAddr,
 		"STRIPE_SECRET_KEY=" + mask(c.Stripe.SecretKey),
 		"STRIPE_WEBHOOK_SECRET=" + mask(c.Stripe.WebhookSecret),
 		"STRIPE_PRICE_TEAM=" + c.Stripe.PriceTeam,

@@ -34,6 +34,7 @@ var Variables = []Variable{
 	{"DATAXPIPE_WEBHOOK_TIMEOUT", "10s", "timeout of one webhook delivery attempt (at most 1m)"},
 	{"DATAXPIPE_WEBHOOK_POLL", "1s", "how often an idle worker looks for due webhook deliveries"},
 	{"DATAXPIPE_LATENESS_INTERVAL", "1m", "how often scheduled pipelines are checked for a late run"},
+	{"DATAXPIPE_PPROF_ADDR", "", "host:port of a separate listener serving Go's profiles at /debug/pprof/ (e.g. 127.0.0.1:6060); off when unset"},
 	{"STRIPE_SECRET_KEY", "", "turns billing on; then the other STRIPE_* settings are required"},
 	{"STRIPE_WEBHOOK_SECRET", "", "verifies Stripe webhook signatures"},
 	{"STRIPE_PRICE_TEAM", "", "Stripe price of the Team plan"},

@@ -131,8 +131,14 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 }
 
 // Serve serves on ln until ctx ends, then shuts down gracefully: new
-// connections are refused and requests in flight get shutdownGrace.
+// connections are refused and requests in flight get shutdownGrace. With
+// DATAXPIPE_PPROF_ADDR set it also serves the profiles there, meanwhile.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	stopProfiles, err := s.serveProfiles() // profiles.go; off unless DATAXPIPE_PPROF_ADDR is set
+	if err != nil {
+		return err
+	}
+	defer stopProfiles()
 	srv := s.HTTPServer()
 	s.logger.Info("listening", "addr", ln.Addr().String(), "ui", s.cfg.AppURL+"/", "api", s.cfg.AppURL+"/api/v1/")
 	served := make(chan error, 1)
