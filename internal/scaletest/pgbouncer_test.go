@@ -190,4 +190,3 @@ func probeOrgs(db *sql.DB, orgID string) ([]string, error) {
 	}
 	return out, tx.Commit()
 }
-
