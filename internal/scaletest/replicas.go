@@ -1,0 +1,119 @@
+package scaletest
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// BuildDXP builds cmd/dxp once into the test's temporary directory and
+// returns the binary's path.
+func BuildDXP(t testing.TB) string {
+	t.Helper()
+	bin := filepath.Join(sharedTempDir(t), "dxp")
+	cmd := exec.Command("go", "build", "-o", bin, "github.com/dataxpipe/catalog/cmd/dxp")
+	cmd.Env = append(os.Environ(), "GOFLAGS=") // no -race for the server processes: they are measured
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/dxp: %v\n%s", err, tail(out))
+	}
+	return bin
+}
+
+// Replica is one `dxp serve` process.
+type Replica struct {
+	*Process
+	URL string
+}
+
+// Cluster is replicas of `dxp serve` on one database and one Redis behind
+// one HAProxy.
+type Cluster struct {
+	Replicas []*Replica
+	HAProxy  *Process
+	URL      string // HAProxy's frontend
+}
+
+// StartCluster starts n replicas of bin on db, sharing rate limits through
+// Redis, in development mode (so the scaffold sign-in gives the UI a
+// session to test), and HAProxy balancing requests round robin over them.
+// The replicas start one after another: the first creates the development
+// organization.
+func StartCluster(t testing.TB, bin string, db *Database, n int) *Cluster {
+	t.Helper()
+	redis := RedisAddr(t)
+	haproxy := Binary(t, "haproxy", "haproxy")
+	front := FreePort(t)
+	c := &Cluster{URL: "http://127.0.0.1:" + strconv.Itoa(front)}
+	for i := range n {
+		addr := "127.0.0.1:" + strconv.Itoa(FreePort(t))
+		cmd := exec.Command(bin, "serve")
+		cmd.Env = append(os.Environ(),
+			"DATAXPIPE_DB="+db.App,
+			"DATAXPIPE_ENV=development",
+			"DATAXPIPE_ADDR="+addr,
+			"DATAXPIPE_SECRET_KEY="+strings.Repeat("5c", 32),
+			"DATAXPIPE_RATE_LIMIT_ENABLED=true",
+			"DATAXPIPE_REDIS_URL=redis://"+redis+"/0",
+			"DATAXPIPE_REPLICAS="+strconv.Itoa(n),
+			"DATAXPIPE_APP_URL="+c.URL,
+			"DATAXPIPE_PG_POOL_MAX=10",
+		)
+		p := start(t, cmd)
+		r := &Replica{Process: p, URL: "http://" + addr}
+		waitReady(t, r.URL+"/readyz", p.exited, fmt.Sprintf("replica %d", i), p.Output)
+		c.Replicas = append(c.Replicas, r)
+	}
+	var servers strings.Builder
+	for i, r := range c.Replicas {
+		fmt.Fprintf(&servers, "  server r%d %s\n", i, strings.TrimPrefix(r.URL, "http://"))
+	}
+	cfg := filepath.Join(sharedTempDir(t), "haproxy.cfg")
+	write(t, cfg, fmt.Sprintf(`global
+  maxconn 4000
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+frontend catalog
+  bind 127.0.0.1:%d
+  default_backend replicas
+backend replicas
+  balance roundrobin
+%s`, front, servers.String()))
+	c.HAProxy = start(t, exec.Command(haproxy, "-db", "-f", cfg))
+	waitReady(t, c.URL+"/readyz", c.HAProxy.exited, "haproxy", c.HAProxy.Output)
+	return c
+}
+
+// waitReady waits until url answers 200, or the process behind it ended.
+func waitReady(t testing.TB, url string, exited <-chan struct{}, what string, logs func() string) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second) // a hang guard: loaded machines start slowly
+	client := &http.Client{Timeout: 2 * time.Second}
+	for {
+		if res, err := client.Get(url); err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return
+			}
+		}
+		select {
+		case <-exited:
+			failStart(t, "%s exited before %s answered:\n%s", what, url, logs())
+			return
+		default:
+		}
+		if time.Now().After(deadline) {
+			failStart(t, "%s: %s did not answer 200:\n%s", what, url, logs())
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
