@@ -43,8 +43,8 @@ type Cluster struct {
 // Redis, in development mode (so the scaffold sign-in gives the UI a
 // session to test), and HAProxy balancing requests round robin over them.
 // The replicas start one after another: the first creates the development
-// organization.
-func StartCluster(t testing.TB, bin string, db *Database, n int) *Cluster {
+// organization. env (NAME=value) is added to every replica's environment.
+func StartCluster(t testing.TB, bin string, db *Database, n int, env ...string) *Cluster {
 	t.Helper()
 	redis := RedisAddr(t)
 	haproxy := Binary(t, "haproxy", "haproxy")
@@ -64,6 +64,7 @@ func StartCluster(t testing.TB, bin string, db *Database, n int) *Cluster {
 			"DATAXPIPE_APP_URL="+c.URL,
 			"DATAXPIPE_PG_POOL_MAX=10",
 		)
+		cmd.Env = append(cmd.Env, env...)
 		p := start(t, cmd)
 		r := &Replica{Process: p, URL: "http://" + addr}
 		waitReady(t, r.URL+"/readyz", p.exited, fmt.Sprintf("replica %d", i), p.Output)
