@@ -59,4 +59,3 @@ func BenchmarkScaleOut(b *testing.B) {
 		})
 	}
 }
-
