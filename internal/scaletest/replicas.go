@@ -50,24 +50,14 @@ func StartCluster(t testing.TB, bin string, db *Database, n int, env ...string) 
 	haproxy := Binary(t, "haproxy", "haproxy")
 	front := FreePort(t)
 	c := &Cluster{URL: "http://127.0.0.1:" + strconv.Itoa(front)}
-	for i := range n {
-		addr := "127.0.0.1:" + strconv.Itoa(FreePort(t))
-		cmd := exec.Command(bin, "serve")
-		cmd.Env = append(os.Environ(),
-			"DATAXPIPE_DB="+db.App,
+	for range n {
+		r := StartServe(t, bin, db.App, append([]string{
 			"DATAXPIPE_ENV=development",
-			"DATAXPIPE_ADDR="+addr,
-			"DATAXPIPE_SECRET_KEY="+strings.Repeat("5c", 32),
 			"DATAXPIPE_RATE_LIMIT_ENABLED=true",
-			"DATAXPIPE_REDIS_URL=redis://"+redis+"/0",
-			"DATAXPIPE_REPLICAS="+strconv.Itoa(n),
-			"DATAXPIPE_APP_URL="+c.URL,
-			"DATAXPIPE_PG_POOL_MAX=10",
-		)
-		cmd.Env = append(cmd.Env, env...)
-		p := start(t, cmd)
-		r := &Replica{Process: p, URL: "http://" + addr}
-		waitReady(t, r.URL+"/readyz", p.exited, fmt.Sprintf("replica %d", i), p.Output)
+			"DATAXPIPE_REDIS_URL=redis://" + redis + "/0",
+			"DATAXPIPE_REPLICAS=" + strconv.Itoa(n),
+			"DATAXPIPE_APP_URL=" + c.URL,
+		}, env...)...)
 		c.Replicas = append(c.Replicas, r)
 	}
 	var servers strings.Builder
@@ -91,6 +81,27 @@ backend replicas
 	c.HAProxy = start(t, exec.Command(haproxy, "-db", "-f", cfg))
 	waitReady(t, c.URL+"/readyz", c.HAProxy.exited, "haproxy", c.HAProxy.Output)
 	return c
+}
+
+// StartServe runs `bin serve` on the store dsn on a free loopback port,
+// with a fixed secret key and env (NAME=value, later entries win), and
+// waits until it is ready.
+func StartServe(t testing.TB, bin, dsn string, env ...string) *Replica {
+	t.Helper()
+	addr := "127.0.0.1:" + strconv.Itoa(FreePort(t))
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(),
+		"DATAXPIPE_DB="+dsn,
+		"DATAXPIPE_ENV=production",
+		"DATAXPIPE_ADDR="+addr,
+		"DATAXPIPE_SECRET_KEY="+strings.Repeat("5c", 32),
+		"DATAXPIPE_PG_POOL_MAX=10",
+	)
+	cmd.Env = append(cmd.Env, env...)
+	p := start(t, cmd)
+	r := &Replica{Process: p, URL: "http://" + addr}
+	waitReady(t, r.URL+"/readyz", p.exited, "dxp serve on "+addr, p.Output)
+	return r
 }
 
 // waitReady waits until url answers 200, or the process behind it ended.
