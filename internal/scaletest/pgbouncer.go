@@ -69,10 +69,13 @@ admin_users = postgres
 
 // DSN is the application role's DATAXPIPE_DB through this PgBouncer, with
 // the documented exec mode.
-func (b *PgBouncer) DSN(db *Database) string {
+func (b *PgBouncer) DSN(db *Database) string { return b.DSNWithMode(db, PgBouncerExecMode) }
+
+// DSNWithMode is DSN with another pgx exec mode.
+func (b *PgBouncer) DSNWithMode(db *Database, mode string) string {
 	u, _ := url.Parse(db.App)
 	u.Host = b.Addr
-	return WithQuery(u.String(), "default_query_exec_mode", PgBouncerExecMode)
+	return WithQuery(u.String(), "default_query_exec_mode", mode)
 }
 
 func portOf(u *url.URL) string {

@@ -19,11 +19,18 @@ import (
 // must hold on every shared server connection: set_config is
 // transaction-local, so no organization outlives its transaction. Every
 // statement runs in the documented exec mode (PgBouncerExecMode), which
-// needs no prepared statement to survive between transactions.
+// needs no prepared statement to survive between transactions, and in
+// cache_describe, which the README names as the alternative.
 func TestPgBouncer_TransactionPoolingKeepsTenantsApart(t *testing.T) {
+	for _, mode := range []string{PgBouncerExecMode, "cache_describe"} {
+		t.Run(mode, func(t *testing.T) { transactionPooling(t, mode) })
+	}
+}
+
+func transactionPooling(t *testing.T, mode string) {
 	d := NewDatabase(t)
 	bouncer := StartPgBouncer(t, d, 3)
-	db, err := sqlstore.Open(context.Background(), bouncer.DSN(d), sqlstore.Options{PoolMax: 12})
+	db, err := sqlstore.Open(context.Background(), bouncer.DSNWithMode(d, mode), sqlstore.Options{PoolMax: 12})
 	if err != nil {
 		t.Fatalf("open through pgbouncer: %v\n%s", err, bouncer.Output())
 	}
@@ -87,7 +94,7 @@ func TestPgBouncer_TransactionPoolingKeepsTenantsApart(t *testing.T) {
 	// transaction acting in one organization they see only its rows, and
 	// outside one (on server connections other transactions just used)
 	// they see none.
-	probe, err := sql.Open("pgx", bouncer.DSN(d))
+	probe, err := sql.Open("pgx", bouncer.DSNWithMode(d, mode))
 	if err != nil {
 		t.Fatal(err)
 	}
