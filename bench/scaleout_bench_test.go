@@ -15,7 +15,8 @@ import (
 
 // BenchmarkScaleOut reads one pipeline over HTTP from 16 concurrent
 // clients through HAProxy over three `dxp serve` replicas (ours) and from
-// one replica directly (direct), in one run, on one Postgres. On a 2-core
+// one replica directly (direct), in one run, on one Postgres; proxied-one
+// is that one replica through HAProxy. On a 2-core
 // machine the replicas, HAProxy, Postgres and the clients share the same
 // two cores, so this measures the cost of the proxy hop, not scale-out.
 // Rate limits are off: they would measure the plan, not the servers.
@@ -48,7 +49,10 @@ func BenchmarkScaleOut(b *testing.B) {
 	if res, err := client.Do(req); err != nil || res.StatusCode != 201 {
 		b.Fatalf("register: %v %v", res, err)
 	}
-	for _, via := range []struct{ name, base string }{{"direct", c.Replicas[0].URL}, {"ours", c.URL}} {
+	// proxied-one: one replica behind an HAProxy of its own, which parts the
+	// cost of the proxy hop from that of three processes on two cores.
+	_, one := scaletest.StartHAProxy(b, 0, c.Replicas[:1])
+	for _, via := range []struct{ name, base string }{{"direct", c.Replicas[0].URL}, {"ours", c.URL}, {"proxied-one", one}} {
 		b.Run("get-pipeline/"+via.name, func(b *testing.B) {
 			b.SetParallelism(8) // 16 clients on 2 cores
 			b.RunParallel(func(pb *testing.PB) {

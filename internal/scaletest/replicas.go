@@ -48,7 +48,7 @@ type Cluster struct {
 func StartCluster(t testing.TB, bin string, db *Database, n int, env ...string) *Cluster {
 	t.Helper()
 	redis := RedisAddr(t)
-	haproxy := Binary(t, "haproxy", "haproxy")
+	Binary(t, "haproxy", "haproxy") // before starting anything
 	front := FreePort(t)
 	c := &Cluster{URL: "http://127.0.0.1:" + strconv.Itoa(front)}
 	for range n {
@@ -61,8 +61,20 @@ func StartCluster(t testing.TB, bin string, db *Database, n int, env ...string) 
 		}, env...)...)
 		c.Replicas = append(c.Replicas, r)
 	}
+	c.HAProxy, c.URL = StartHAProxy(t, front, c.Replicas)
+	return c
+}
+
+// StartHAProxy balances requests on port (0: a free one) round robin over
+// replicas and returns the process and its URL.
+func StartHAProxy(t testing.TB, port int, replicas []*Replica) (*Process, string) {
+	t.Helper()
+	haproxy := Binary(t, "haproxy", "haproxy")
+	if port == 0 {
+		port = FreePort(t)
+	}
 	var servers strings.Builder
-	for i, r := range c.Replicas {
+	for i, r := range replicas {
 		fmt.Fprintf(&servers, "  server r%d %s\n", i, strings.TrimPrefix(r.URL, "http://"))
 	}
 	cfg := filepath.Join(sharedTempDir(t), "haproxy.cfg")
@@ -78,10 +90,11 @@ frontend catalog
   default_backend replicas
 backend replicas
   balance roundrobin
-%s`, front, servers.String()))
-	c.HAProxy = start(t, exec.Command(haproxy, "-db", "-f", cfg))
-	waitReady(t, c.URL+"/readyz", c.HAProxy.exited, "haproxy", c.HAProxy.Output)
-	return c
+%s`, port, servers.String()))
+	p := start(t, exec.Command(haproxy, "-db", "-f", cfg))
+	url := "http://127.0.0.1:" + strconv.Itoa(port)
+	waitReady(t, url+"/readyz", p.exited, "haproxy", p.Output)
+	return p, url
 }
 
 // StartServe runs `bin serve` on the store dsn on a free loopback port,
