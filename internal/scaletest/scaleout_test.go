@@ -99,7 +99,7 @@ func TestScaleOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	newOrg := func(plan string) (*catalog.Org, string) {
+	newOrg := func(t *testing.T, plan string) (*catalog.Org, string) {
 		return NewOrg(t, store, "scale-"+strings.ToLower(catalog.RandomBase62(8)), plan)
 	}
 	defer func() {
@@ -117,7 +117,7 @@ func TestScaleOut(t *testing.T) {
 		// dataxpipe_ratelimit_fallback_total); a burst that met it proves
 		// nothing about the shared budget and is run again on a fresh org.
 		for attempt := 1; ; attempt++ {
-			fellBack := rateLimitBurst(t, c, func() (*catalog.Org, string) { return newOrg(catalog.PlanFree) })
+			fellBack := rateLimitBurst(t, c, func() (*catalog.Org, string) { return newOrg(t, catalog.PlanFree) })
 			if fellBack == 0 || t.Failed() {
 				return
 			}
@@ -129,7 +129,7 @@ func TestScaleOut(t *testing.T) {
 	})
 
 	t.Run("plan limits hold under concurrent creation across replicas", func(t *testing.T) {
-		org, key := newOrg(catalog.PlanFree)
+		org, key := newOrg(t, catalog.PlanFree)
 		limits := planLimits(t, org.Plan)
 		for _, kind := range []struct {
 			what, path string
@@ -174,7 +174,7 @@ func TestScaleOut(t *testing.T) {
 	})
 
 	t.Run("a revoked key is refused by every replica within the cache bound", func(t *testing.T) {
-		_, admin := newOrg(catalog.PlanBusiness)
+		_, admin := newOrg(t, catalog.PlanBusiness)
 		code, body := send(t, "POST", c.URL+"/api/v1/api-keys/", admin, `{"name":"doomed","role":"member"}`)
 		if code != 201 {
 			t.Fatalf("create key: %d %s", code, body)
