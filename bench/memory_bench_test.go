@@ -137,8 +137,12 @@ func fillOrgs(n int) func(*testing.B, *memStore) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				for next.Add(1) <= int64(n) {
-					_, key := scaletest.NewOrg(b, st.db, "mem-"+strings.ToLower(catalog.RandomBase62(10)), catalog.PlanTeam)
+				for next.Add(1) <= int64(n) && !b.Failed() {
+					_, key, err := scaletest.CreateOrg(st.db, "mem-"+strings.ToLower(catalog.RandomBase62(10)), catalog.PlanTeam)
+					if err != nil {
+						b.Errorf("create org: %v", err)
+						return
+					}
 					mu.Lock()
 					st.keys = append(st.keys, key)
 					mu.Unlock()
@@ -146,6 +150,9 @@ func fillOrgs(n int) func(*testing.B, *memStore) {
 			}()
 		}
 		wg.Wait()
+		if b.Failed() {
+			b.FailNow()
+		}
 	}
 }
 
@@ -177,6 +184,8 @@ func (s *memServer) get(b *testing.B, key, path string) string {
 	return s.do(b, "GET", key, path, "", 200)
 }
 
+// do sends one request and wants one of the statuses; a failure is an
+// error (not fatal: the clients run on goroutines of their own).
 func (s *memServer) do(b *testing.B, method, key, path, body string, want ...int) string {
 	var rd io.Reader
 	if body != "" {
@@ -189,7 +198,8 @@ func (s *memServer) do(b *testing.B, method, key, path, body string, want ...int
 	}
 	res, err := s.client.Do(req)
 	if err != nil {
-		b.Fatalf("%s %s: %v", method, path, err)
+		b.Errorf("%s %s: %v", method, path, err)
+		return ""
 	}
 	defer res.Body.Close()
 	got, _ := io.ReadAll(res.Body)
@@ -198,7 +208,7 @@ func (s *memServer) do(b *testing.B, method, key, path, body string, want ...int
 			return string(got)
 		}
 	}
-	b.Fatalf("%s %s: %d %.300s", method, path, res.StatusCode, got)
+	b.Errorf("%s %s: %d %.300s", method, path, res.StatusCode, got)
 	return ""
 }
 
@@ -210,7 +220,7 @@ func (s *memServer) touchEveryKey(b *testing.B) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := next.Add(1) - 1; i < int64(len(s.keys)); i = next.Add(1) - 1 {
+			for i := next.Add(1) - 1; i < int64(len(s.keys)) && !b.Failed(); i = next.Add(1) - 1 {
 				s.get(b, s.keys[i], "/api/v1/pipelines/")
 			}
 		}()
@@ -248,6 +258,9 @@ func (s *memServer) mixed(b *testing.B, d time.Duration) {
 				case <-stop:
 					return
 				default:
+				}
+				if b.Failed() {
+					return
 				}
 				i := n.Add(1)
 				switch (int(i) + w) % 4 {

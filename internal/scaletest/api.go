@@ -25,13 +25,19 @@ func API(db *sqlstore.DB) http.Handler {
 // returns the organization and the key.
 func NewOrg(t testing.TB, db *sqlstore.DB, slug, plan string) (*catalog.Org, string) {
 	t.Helper()
-	org := &catalog.Org{Slug: slug, Name: slug, Plan: plan}
-	key := auth.GenerateKey()
-	k := &catalog.APIKey{Name: "scaletest", Role: catalog.RoleAdmin, Prefix: auth.DisplayPrefix(key), Hash: auth.HashKey(key)}
-	if err := db.CreateOrg(context.Background(), org, k); err != nil {
+	org, key, err := CreateOrg(db, slug, plan)
+	if err != nil {
 		t.Fatalf("create org %s: %v", slug, err)
 	}
 	return org, key
+}
+
+// CreateOrg is NewOrg for goroutines, which must not stop the test.
+func CreateOrg(db *sqlstore.DB, slug, plan string) (*catalog.Org, string, error) {
+	org := &catalog.Org{Slug: slug, Name: slug, Plan: plan}
+	key := auth.GenerateKey()
+	k := &catalog.APIKey{Name: "scaletest", Role: catalog.RoleAdmin, Prefix: auth.DisplayPrefix(key), Hash: auth.HashKey(key)}
+	return org, key, db.CreateOrg(context.Background(), org, k)
 }
 
 // Do sends one request to h with key and returns the status and body.
