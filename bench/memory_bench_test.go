@@ -46,6 +46,9 @@ func BenchmarkMemory(b *testing.B) {
 				if s == nil { // a longer -benchtime calls this again: build once
 					s = startMemServer(b, bin, engine, c.fill)
 					c.load(b, s)
+					if b.Failed() {
+						b.FailNow()
+					}
 					s.report = s.measure(b)
 				}
 				for range b.N {
