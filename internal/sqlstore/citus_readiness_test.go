@@ -17,11 +17,13 @@ import (
 //   - every foreign key between two tenant tables carries organization_id
 //     on both sides, in the same position, so the referenced row lives in
 //     the same shard and no reference can cross tenants;
-//   - a tenant table refers to organizations only through organization_id.
+//   - a tenant table refers to organizations only through organization_id;
+//   - a reference table refers to no tenant table: Citus refuses a
+//     reference table's foreign key into a distributed one.
 //
-// Tables without organization_id (organizations, users, the key-hash
-// directory read before any tenant is known) become reference tables, which
-// any shard may refer to.
+// Tables without organization_id (organizations, users) and the key-hash
+// directory, read by hash before any tenant is known, become reference
+// tables, which any shard may refer to.
 func TestCitusReadiness(t *testing.T) {
 	dsn := sqlstoretest.DSN(t, sqlstore.Postgres)
 	migrateFresh(t, dsn)
@@ -90,9 +92,9 @@ func TestCitusReadiness(t *testing.T) {
 				t.Errorf("%s: foreign key %s (%s) → organizations (%s): a tenant table names its organization by organization_id alone",
 					table, name, fk[3], fk[4])
 			}
-		case !tenant[table] && tenant[target] && !directories[target]:
-			t.Errorf("%s: foreign key %s from a table without organization_id into the tenant table %s: a reference table cannot refer into shards",
-				table, name, target)
+		case (!tenant[table] || directories[table]) && tenant[target] && !directories[target]:
+			t.Errorf("%s: foreign key %s (%s) → %s (%s): a reference table cannot refer into the sharded tenant table %s",
+				table, name, fk[3], target, fk[4], target)
 		}
 	}
 	if fks < 5 {
