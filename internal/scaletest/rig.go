@@ -70,6 +70,10 @@ func Binary(t testing.TB, name, pkg string) string {
 		return p
 	}
 	out, err := exec.Command("apt-get", "install", "-y", pkg).CombinedOutput()
+	if find() == "" { // stale package lists: read them once more
+		exec.Command("apt-get", "update", "-qq").Run()
+		out, err = exec.Command("apt-get", "install", "-y", pkg).CombinedOutput()
+	}
 	if p := find(); p != "" {
 		return p
 	}
