@@ -88,7 +88,8 @@ func TestLineage_DOTAndSVG(t *testing.T) {
 }
 
 // svgTitles parses svg as XML (failing the test if it is not) and returns
-// the text of its <title> elements: Graphviz titles each node with its id.
+// the first line of each of its <title> elements: a node's tooltip starts
+// with its id.
 func svgTitles(t *testing.T, svg string) map[string]bool {
 	t.Helper()
 	dec := xml.NewDecoder(strings.NewReader(svg))
@@ -106,7 +107,8 @@ func svgTitles(t *testing.T, svg string) map[string]bool {
 			inTitle = tok.Name.Local == "title"
 		case xml.CharData:
 			if inTitle {
-				titles[strings.TrimSpace(string(tok))] = true
+				first, _, _ := strings.Cut(strings.TrimSpace(string(tok)), "\n")
+				titles[first] = true
 			}
 		case xml.EndElement:
 			inTitle = false

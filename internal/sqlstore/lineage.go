@@ -266,13 +266,13 @@ func (w walk) cte() string {
 // (those leaving a node closer than the bound), and one "cut" row when a
 // node at the bound has edges it did not follow.
 func (w walk) rows() string {
-	return `SELECT 'node', r.id, ds.namespace, ds.name, ds.object, ds.connection_ref, r.depth, NULL, NULL
+	return `SELECT 'node', r.id, ds.namespace, ds.name, ds.object, ds.connection_ref, r.depth, NULL, NULL, CASE WHEN ds.dropped THEN 1 ELSE 0 END
 		FROM ` + w.name + ` r CROSS JOIN datasets ds WHERE ds.organization_id = $2 AND ds.id = r.id
 	UNION ALL
-	SELECT 'edge', e.from_id, e.to_id, e.source_kind, e.source_name, '', CASE WHEN e.is_current THEN 1 ELSE 0 END, e.first_seen_at, e.last_seen_at
+	SELECT 'edge', e.from_id, e.to_id, e.source_kind, e.source_name, '', CASE WHEN e.is_current THEN 1 ELSE 0 END, e.first_seen_at, e.last_seen_at, 0
 		FROM ` + w.name + ` r CROSS JOIN lineage_edges e WHERE e.organization_id = $2 AND e.` + w.near + ` = r.id AND r.depth < $3 AND e.is_current >= $4
 	UNION ALL
-	SELECT 'cut', '', '', '', '', '', 1, NULL, NULL WHERE EXISTS (SELECT 1
+	SELECT 'cut', '', '', '', '', '', 1, NULL, NULL, 0 WHERE EXISTS (SELECT 1
 		FROM ` + w.name + ` r CROSS JOIN lineage_edges e WHERE e.organization_id = $2 AND e.` + w.near + ` = r.id AND r.depth = $3 AND e.is_current >= $4)`
 }
 
@@ -301,9 +301,9 @@ func (db *DB) Lineage(ctx context.Context, q catalog.LineageQuery) (*catalog.Lin
 	edges := map[[4]string]catalog.LineageEdge{}
 	for rows.Next() {
 		var kind, a, b, c, d, e string
-		var n int
+		var n, dropped int
 		var first, last *time.Time
-		if err := rows.Scan(&kind, &a, &b, &c, &d, &e, &n, nullTimeCol{&first}, nullTimeCol{&last}); err != nil {
+		if err := rows.Scan(&kind, &a, &b, &c, &d, &e, &n, nullTimeCol{&first}, nullTimeCol{&last}, &dropped); err != nil {
 			return nil, err
 		}
 		switch kind {
@@ -311,7 +311,7 @@ func (db *DB) Lineage(ctx context.Context, q catalog.LineageQuery) (*catalog.Lin
 			// Reached both ways: the smaller depth wins.
 			if i, ok := nodes[a]; !ok {
 				nodes[a] = len(g.Nodes)
-				g.Nodes = append(g.Nodes, catalog.LineageNode{Dataset: catalog.Dataset{ID: a, Namespace: b, Name: c, Object: d, ConnectionRef: e}, Depth: n})
+				g.Nodes = append(g.Nodes, catalog.LineageNode{Dataset: catalog.Dataset{ID: a, Namespace: b, Name: c, Object: d, ConnectionRef: e, Dropped: dropped == 1}, Depth: n})
 			} else {
 				g.Nodes[i].Depth = min(g.Nodes[i].Depth, n)
 			}
