@@ -57,6 +57,10 @@ func FromLineage(lg *catalog.LineageGraph) Graph {
 	}
 	for _, n := range lg.Nodes {
 		node := Node{ID: n.ID, Sub: n.Object, Namespace: n.Namespace, Pipeline: producer[n.ID]}
+		if n.Name != "" && n.ID == catalog.ObservedDatasetID(n.Namespace, n.Name) {
+			// Only OpenLineage knows it: its name says more than a hash id.
+			node.Label = n.Name
+		}
 		if node.Sub == "" && n.Namespace != "" {
 			node.Sub = n.Namespace
 		}

@@ -8,8 +8,9 @@
 // of barycentre ordering reduce crossings. Layout is a deterministic
 // function of the graph (the order nodes and edges arrive in does not
 // matter). Collapse keeps a drawing within a budget by grouping the
-// farthest datasets by pipeline, then by namespace. It imports only the
-// standard library.
+// farthest datasets by pipeline, then by namespace. DOT is the text
+// export. Besides the standard library it imports only internal/catalog,
+// for the walk it turns into a graph (FromLineage).
 package lineagedraw
 
 import (
@@ -79,6 +80,7 @@ func (p Provenance) Word() string {
 // Node is a dataset, or a group of datasets Collapse folded together.
 type Node struct {
 	ID        string
+	Label     string // the first line ("" shows ID)
 	Sub       string // the second line: the object, or the namespace
 	Pipeline  string // the producing pipeline ("" when none is known): the first grouping
 	Namespace string // the OpenLineage namespace: the second grouping

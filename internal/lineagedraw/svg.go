@@ -2,6 +2,7 @@ package lineagedraw
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/xml"
 	"fmt"
@@ -212,6 +213,9 @@ func node(b *bytes.Buffer, n Node, box Box, column int, focus, inline bool) {
 	}
 	words := n.State.Words()
 	tip := []string{n.ID}
+	if n.Label != "" {
+		tip = []string{n.Label, n.ID}
+	}
 	if n.Count > 0 {
 		tip = []string{fmt.Sprintf("%d datasets grouped by %s", n.Count, n.Sub)}
 	}
@@ -244,7 +248,7 @@ func node(b *bytes.Buffer, n Node, box Box, column int, focus, inline bool) {
 	if stroke != "" {
 		fmt.Fprintf(b, `<rect class="ln-stripe" x="%d" y="%d" width="6" height="%d" rx="3" fill="%s"/>`, box.X, box.Y, box.H, stroke)
 	}
-	label, labelFont := n.ID, fontMono
+	label, labelFont := cmp.Or(n.Label, n.ID), fontMono
 	if n.Count > 0 {
 		label, labelFont = fmt.Sprintf("⧉ %d datasets", n.Count), fontSans
 	}

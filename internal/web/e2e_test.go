@@ -244,8 +244,7 @@ func TestBrowser_EndToEnd(t *testing.T) {
 		"audit": "/settings/audit", "connections": "/settings/connections", "keys": "/settings/keys"} {
 		run(name, chromedp.Navigate(e.srv.URL+path), chromedp.WaitVisible(`h1`, chromedp.ByQuery))
 		if name == "lineage" {
-			var loaded bool
-			run("lineage image", chromedp.Poll(`document.querySelector("img.lineage-img").complete && document.querySelector("img.lineage-img").naturalWidth > 0`, &loaded, chromedp.WithPollingTimeout(20*time.Second)))
+			run("lineage drawing", chromedp.WaitVisible(`.ln-stage svg .ln-node`, chromedp.ByQuery))
 		}
 		shots.shoot(ctx, name)
 	}

@@ -20,6 +20,7 @@ var uiMatrix = map[string]string{
 	"GET /signup": "person", "POST /signup": "person", "GET /orgs": "person", "POST /orgs/switch": "person",
 	"GET /pipelines": "viewer", "GET /pipelines/{name}": "viewer", "GET /runs/{run_id}": "viewer", "GET /datasets/{id}": "viewer",
 	"GET /lineage/{dataset}": "viewer", "GET /lineage/{dataset}/graph.svg": "viewer",
+	"GET /lineage/{dataset}/graph.dot": "viewer", "GET /lineage/{dataset}/nodes.csv": "viewer",
 	"GET /settings/connections": "viewer", "POST /settings/connections": "member",
 	"GET /settings/connections/{id}": "viewer", "POST /settings/connections/{id}": "member",
 	"GET /settings/keys": "admin", "POST /settings/keys": "admin", "POST /settings/keys/{id}/rotate": "admin",

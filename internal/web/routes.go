@@ -32,6 +32,8 @@ func (u *UI) routes() []page {
 		{"GET", "/datasets/{id}", viewer, u.dataset},
 		{"GET", "/lineage/{dataset}", viewer, u.lineage},
 		{"GET", "/lineage/{dataset}/graph.svg", viewer, u.lineageSVG},
+		{"GET", "/lineage/{dataset}/graph.dot", viewer, u.lineageDOT},
+		{"GET", "/lineage/{dataset}/nodes.csv", viewer, u.lineageCSV},
 
 		{"GET", "/settings/connections", viewer, u.connections},
 		{"POST", "/settings/connections", member, u.createConnection},

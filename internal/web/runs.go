@@ -3,9 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
@@ -130,76 +128,5 @@ func (u *UI) dataset(w http.ResponseWriter, r *http.Request, s *signedIn) error 
 		}
 	}
 	u.render(w, r, s, http.StatusOK, "dataset", d.ID, "pipelines", data)
-	return nil
-}
-
-type lineagePage struct {
-	G        *catalog.LineageGraph
-	SVGURL   string
-	Problems []catalog.FieldError
-	Root     string
-	Depth    int
-	Dir      string
-}
-
-func lineageQuery(r *http.Request) catalog.LineageQuery {
-	q := r.URL.Query()
-	lq := catalog.LineageQuery{Root: r.PathValue("dataset"), Direction: catalog.Direction(q.Get("direction")), Depth: catalog.DefaultLineageDepth}
-	if lq.Direction == "" {
-		lq.Direction = catalog.Both
-	}
-	if d := q.Get("depth"); d != "" {
-		n, err := strconv.Atoi(d)
-		if err != nil {
-			n = -1
-		}
-		lq.Depth = n
-	}
-	return lq
-}
-
-// lineage draws the graph around a dataset with direction and depth
-// controls, through the API's own renderer.
-func (u *UI) lineage(w http.ResponseWriter, r *http.Request, s *signedIn) error {
-	lq := lineageQuery(r)
-	data := lineagePage{Root: lq.Root, Depth: lq.Depth, Dir: string(lq.Direction)}
-	if problems := lq.Validate(); len(problems) > 0 {
-		data.Problems = problems
-		u.render(w, r, s, http.StatusUnprocessableEntity, "lineage", "Lineage of "+lq.Root, "pipelines", data)
-		return nil
-	}
-	g, err := u.store.Lineage(r.Context(), lq)
-	if err != nil {
-		return err
-	}
-	data.G = g
-	if u.draw != nil {
-		data.SVGURL = "/lineage/" + url.PathEscape(lq.Root) + "/graph.svg?" + url.Values{"direction": {string(lq.Direction)}, "depth": {strconv.Itoa(lq.Depth)}}.Encode()
-	}
-	u.render(w, r, s, http.StatusOK, "lineage", "Lineage of "+lq.Root, "pipelines", data)
-	return nil
-}
-
-// lineageSVG serves the drawing as an image: an <img> cannot run script,
-// so the SVG needs no trust beyond the renderer's.
-func (u *UI) lineageSVG(w http.ResponseWriter, r *http.Request, _ *signedIn) error {
-	lq := lineageQuery(r)
-	if problems := lq.Validate(); len(problems) > 0 {
-		return catalog.Invalid(problems)
-	}
-	g, err := u.store.Lineage(r.Context(), lq)
-	if err != nil {
-		return err
-	}
-	if u.draw == nil {
-		return catalog.Errorf(catalog.ENOTFOUND, "Drawing lineage is not available on this server; the page lists the walk as tables.")
-	}
-	svg, err := u.draw(r.Context(), g)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "image/svg+xml")
-	w.Header().Set("Cache-Control", "private, no-store")
-	_, _ = w.Write(svg)
 	return nil
 }

@@ -53,10 +53,9 @@ type Options struct {
 	// admin, member or viewer. It is honoured only when Config is in
 	// development mode, so production never has it.
 	Scaffold bool
-	// DrawLineage draws a lineage walk as SVG: the API's own renderer
-	// (api.LineageSVG), handed in so the UI does not depend on the API. Nil
-	// shows the walk as tables only.
-	DrawLineage func(ctx context.Context, g *catalog.LineageGraph) ([]byte, error)
+	// LineagePause, for tests only, is called in the middle of every
+	// lineage layout with the request's context (lineagedraw.Options.Pause).
+	LineagePause func(ctx context.Context)
 	// HTTPClient reaches the OIDC issuer (nil: a client with a 15 s timeout).
 	HTTPClient *http.Client
 	Now        func() time.Time
@@ -80,10 +79,11 @@ type UI struct {
 	logger   *slog.Logger
 	scaffold bool
 	client   *http.Client
-	draw     func(ctx context.Context, g *catalog.LineageGraph) ([]byte, error)
-	now      func() time.Time
-	pages    []page
-	handler  http.Handler
+	// lineagePause is Options.LineagePause.
+	lineagePause func(ctx context.Context)
+	now          func() time.Time
+	pages        []page
+	handler      http.Handler
 
 	oidcMu sync.Mutex
 	oidc   *oidcClient // discovered on first use
@@ -92,7 +92,7 @@ type UI struct {
 // New builds the UI handler, for api.Options.UI.
 func New(o Options) *UI {
 	u := &UI{store: o.Store, writes: o.Store, cfg: o.Config, billing: o.Billing, logger: o.Logger,
-		scaffold: o.Scaffold && o.Config.Development(), client: o.HTTPClient, draw: o.DrawLineage, now: o.Now}
+		scaffold: o.Scaffold && o.Config.Development(), client: o.HTTPClient, lineagePause: o.LineagePause, now: o.Now}
 	if u.logger == nil {
 		u.logger = slog.New(slog.DiscardHandler)
 	}
