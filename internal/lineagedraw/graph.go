@@ -44,6 +44,21 @@ var stateWords = []struct {
 	{Dropped, "⊘", "dropped", "gone"},
 }
 
+// Badge is one state as a page shows it: words with a symbol, and a tone
+// ("bad", "warn", "gone") for its colour.
+type Badge struct{ Text, Tone string }
+
+// Badges lists the states set in s, most urgent first.
+func (s State) Badges() []Badge {
+	var out []Badge
+	for _, w := range stateWords {
+		if s&w.s != 0 {
+			out = append(out, Badge{w.symbol + " " + w.txt, w.class})
+		}
+	}
+	return out
+}
+
 // Words lists the states set in s, most urgent first, as "✕ check failed".
 func (s State) Words() []string {
 	var out []string

@@ -250,7 +250,7 @@ func node(b *bytes.Buffer, n Node, box Box, column int, focus, inline bool) {
 	}
 	label, labelFont := cmp.Or(n.Label, n.ID), fontMono
 	if n.Count > 0 {
-		label, labelFont = fmt.Sprintf("⧉ %d datasets", n.Count), fontSans
+		label, labelFont = fmt.Sprintf("▦ %d datasets", n.Count), fontSans
 	}
 	deco := ""
 	if dropped {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -364,7 +365,9 @@ func (u *UI) decorate(ctx context.Context, g *lineagedraw.Graph, v lineageView, 
 
 // lineageRow is a dataset of the walk as the table and the CSV list it.
 type lineageRow struct {
-	ID, Namespace, Object, Pipeline string
+	ID, Label, Namespace, Object    string
+	Pipeline                        string
+	Badges                          []lineagedraw.Badge
 	Column                          int
 	States                          []string
 	Where                           string // "focus", "2 upstream"
@@ -384,7 +387,7 @@ func (x *explored) rows() []lineageRow {
 	out := make([]lineageRow, 0, len(x.Walk.Nodes))
 	for _, n := range x.Walk.Nodes {
 		d := byID[n.ID]
-		out = append(out, lineageRow{ID: n.ID, Namespace: n.Namespace, Object: n.Object, Pipeline: d.Pipeline, Column: x.Side[n.ID],
+		out = append(out, lineageRow{ID: n.ID, Label: cmp.Or(d.Label, n.ID), Badges: d.State.Badges(), Namespace: n.Namespace, Object: n.Object, Pipeline: d.Pipeline, Column: x.Side[n.ID],
 			States: d.State.Words(), Group: titles[x.Folded.GroupOf[n.ID]], Href: d.Href, Where: where(x.Side[n.ID])})
 	}
 	slices.SortStableFunc(out, func(a, b lineageRow) int {
@@ -404,7 +407,7 @@ type lineageGroupRow struct {
 	Title  string
 	Side   string
 	Sample string
-	States []string
+	Badges []lineagedraw.Badge
 }
 
 type lineagePage struct {
@@ -438,7 +441,7 @@ func (u *UI) lineage(w http.ResponseWriter, r *http.Request, s *signedIn) error 
 	data.Summary = x.Folded.Summary()
 	data.Edges = len(x.Walk.Edges)
 	for _, gr := range x.Folded.Groups {
-		row := lineageGroupRow{Group: gr, Title: gr.Title(), Side: where(gr.Column), States: gr.State.Words()}
+		row := lineageGroupRow{Group: gr, Title: gr.Title(), Side: where(gr.Column), Badges: gr.State.Badges()}
 		sample := gr.Members
 		if len(sample) > 4 {
 			sample = sample[:4]

@@ -124,6 +124,21 @@
       apply();
     }
   });
-  window.addEventListener("resize", function () { size(); fit(); });
-  fit();
+  // At first the whole picture shows, unless that would shrink it past
+  // reading (a phone, a wide graph): then the focus shows at a readable
+  // size and the rest is a drag away.
+  function start() {
+    fit();
+    var box = stage.getBoundingClientRect();
+    var focus = svg.querySelector(".ln-focus .ln-box");
+    if (!focus || box.width === 0 || view.w / box.width < 1.6) { return; }
+    var b = focus.getBBox();
+    view.w = box.width * 1.1;
+    view.h = view.w * box.height / box.width;
+    view.x = b.x + b.width / 2 - view.w / 2;
+    view.y = b.y + b.height / 2 - view.h / 2;
+    apply();
+  }
+  window.addEventListener("resize", function () { size(); start(); });
+  start();
 })();
