@@ -146,10 +146,23 @@ func sorted(g Graph) Graph {
 	g.Nodes = slices.Clone(g.Nodes)
 	slices.SortStableFunc(g.Nodes, func(a, b Node) int { return cmp.Compare(a.ID, b.ID) })
 	g.Edges = slices.Clone(g.Edges)
-	slices.SortStableFunc(g.Edges, func(a, b Edge) int {
-		return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To), cmp.Compare(a.Label, b.Label))
+	// Every field takes part, so equal edges are identical and an unstable
+	// sort (much faster than a stable one on 30,000 edges) is deterministic.
+	slices.SortFunc(g.Edges, func(a, b Edge) int {
+		return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To), cmp.Compare(a.Label, b.Label),
+			cmp.Compare(a.Prov, b.Prov), cmp.Compare(a.Count, b.Count), boolCompare(a.Historic, b.Historic))
 	})
 	return g
+}
+
+func boolCompare(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // Ranks is each node's column: its signed distance from the focus,

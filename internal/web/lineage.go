@@ -365,14 +365,14 @@ func (u *UI) decorate(ctx context.Context, g *lineagedraw.Graph, v lineageView, 
 
 // lineageRow is a dataset of the walk as the table and the CSV list it.
 type lineageRow struct {
-	ID, Label, Namespace, Object    string
-	Pipeline                        string
-	Badges                          []lineagedraw.Badge
-	Column                          int
-	States                          []string
-	Where                           string // "focus", "2 upstream"
-	Group                           string // the group it is drawn in, "" when drawn itself
-	Href                            string
+	ID, Label, Namespace, Object string
+	Pipeline                     string
+	Badges                       []lineagedraw.Badge
+	Column                       int
+	States                       []string
+	Where                        string // "focus", "2 upstream"
+	Group                        string // the group it is drawn in, "" when drawn itself
+	Href                         string
 }
 
 func (x *explored) rows() []lineageRow {

@@ -81,6 +81,9 @@ func TestBrowser_LineageExplorer(t *testing.T) {
 		t.Fatal("expanding stg_orders also expanded stg_customers")
 	}
 	run("shot", chromedp.Navigate(e.srv.URL+"/lineage/fct_orders?up=2&down=2&columns=1"), chromedp.WaitVisible(`.ln-stage svg .ln-coledge`, chromedp.ByQuery))
+	// The picture for the README: without the development-mode banner,
+	// which says nothing about lineage.
+	run("hide devbar", chromedp.Evaluate(`document.querySelector(".devbar") && document.querySelector(".devbar").remove()`, nil))
 	shots.shoot(ctx, "lineage")
 
 	// 4. Follow a node's link: the page of mart_revenue_daily, same depths.
