@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
+	"github.com/dataxpipe/catalog/internal/sqlstore"
+	"github.com/dataxpipe/catalog/internal/sqlstore/sqlstoretest"
 )
 
 // layeredLineage reports, through OpenLineage, layers+1 columns of width
@@ -60,4 +62,25 @@ func TestLineageSVG_ProvenanceAndLegend(t *testing.T) {
 		t.Fatalf("small org's drawing: %s", truncate(svg))
 	}
 	e.do("GET", "/api/v1/lineage/l0_d0?format=svg", small, "").expect(404)
+}
+
+// TestLineageSVG_DroppedDataset: the walk carries a dataset's DROP (read
+// in the walk's own query, on both engines), and the drawing shows it.
+func TestLineageSVG_DroppedDataset(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		_, key := e.newOrg("acme", catalog.PlanBusiness)
+		e.postOL("/api/v1/lineage", key, olRun("j", "0190f1e4-0000-7000-8000-0000000000d1", "COMPLETE", "2024-05-01T02:00:00Z",
+			[][2]string{{"s3://lake", "in"}}, [][2]string{{"s3://lake", "out"}})).expect(201)
+		svg := e.do("GET", "/api/v1/lineage/in?format=svg", key, "").expect(200).Body.String()
+		if strings.Contains(svg, "ln-dropped") {
+			t.Fatal("dropped before any DROP")
+		}
+		e.postOL("/api/v1/lineage", key, `{"eventTime":"2024-05-02T00:00:00Z","producer":"https://example.com/test","schemaURL":"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent",
+		"dataset":{"namespace":"s3://lake","name":"out","facets":{"lifecycleStateChange":{"_producer":"p","_schemaURL":"https://openlineage.io/spec/facets/1-0-1/LifecycleStateChangeDatasetFacet.json","lifecycleStateChange":"DROP"}}}}`).expect(201)
+		svg = e.do("GET", "/api/v1/lineage/in?format=svg", key, "").expect(200).Body.String()
+		if strings.Count(svg, "ln-node ln-gone ln-dropped") != 1 || !strings.Contains(svg, "⊘ dropped") {
+			t.Fatalf("the dropped dataset is not drawn as dropped: %s", truncate(svg))
+		}
+	})
 }

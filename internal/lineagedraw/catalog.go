@@ -17,11 +17,9 @@ func FromLineage(lg *catalog.LineageGraph) Graph {
 	g := Graph{Focus: lg.Root}
 	type pair struct{ from, to string }
 	type acc struct {
-		prov          Provenance
-		historic      bool
-		pipes, jobs   []string
-		current       bool
-		firstIndexSet bool
+		prov        Provenance
+		pipes, jobs []string
+		current     bool // some source reports it today (spec edges always do)
 	}
 	edges := map[pair]*acc{}
 	var order []pair

@@ -11,6 +11,13 @@ import (
 // picture is no longer read, and the browser slows down.
 const DefaultBudget = 300
 
+// GroupHref is where a group's box links: the page's table of groups.
+const GroupHref = "#groups"
+
+// MaxPerColumn is how many datasets one column shows before the rest of
+// it folds too: a column of hundreds of boxes is a list, not a picture.
+const MaxPerColumn = 30
+
 // Group is datasets folded into one box.
 type Group struct {
 	ID      string // the box's node id
@@ -66,8 +73,9 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// Collapse keeps g within budget boxes. The focus, pinned nodes, and then
-// the nodes nearest the focus stay; the rest fold into one box per column
+// Collapse keeps g within budget boxes and each column within
+// MaxPerColumn. The focus, pinned nodes, and then the nodes nearest the
+// focus stay; the rest fold into one box per column
 // and producing pipeline (a dataset no pipeline produces: per namespace).
 // When even those groups would crowd the picture, every hidden dataset is
 // grouped by namespace, and past that by column alone. Edges into and out
@@ -77,10 +85,16 @@ func Collapse(g Graph, budget int) Collapsed {
 	if budget < 1 {
 		budget = DefaultBudget
 	}
-	if len(g.Nodes) <= budget {
+	rank := Ranks(g)
+	perColumn := map[int]int{}
+	crowded := false
+	for _, n := range g.Nodes {
+		perColumn[rank[n.ID]]++
+		crowded = crowded || perColumn[rank[n.ID]] > MaxPerColumn
+	}
+	if len(g.Nodes) <= budget && !crowded {
 		return Collapsed{Graph: g}
 	}
-	rank := Ranks(g)
 	prio := slices.Clone(g.Nodes)
 	weight := func(n Node) int {
 		switch {
@@ -127,24 +141,25 @@ func Collapse(g Graph, budget int) Collapsed {
 	for _, n := range prio[1:] {
 		members[groupKey(n)]++
 	}
-	kept := 1
+	keep := map[string]bool{g.Focus: true}
+	inColumn := map[int]int{}
 	for _, n := range prio[1:] {
 		k := groupKey(n)
 		groups := len(members)
 		if members[k] == 1 {
 			groups--
 		}
-		if kept+1+groups > budget {
+		if len(keep)+1+groups > budget {
 			break
 		}
-		kept++
+		if !n.Pinned && inColumn[rank[n.ID]] >= MaxPerColumn {
+			continue // its column is full: it stays in its group
+		}
+		keep[n.ID] = true
+		inColumn[rank[n.ID]]++
 		if members[k]--; members[k] == 0 {
 			delete(members, k)
 		}
-	}
-	keep := map[string]bool{}
-	for _, n := range prio[:kept] {
-		keep[n.ID] = true
 	}
 	out := Collapsed{GroupOf: map[string]string{}}
 	byID := map[string]*Group{}
@@ -175,7 +190,7 @@ func Collapse(g Graph, budget int) Collapsed {
 	for _, k := range order {
 		gr := byID[k]
 		out.Groups = append(out.Groups, *gr)
-		out.Graph.Nodes = append(out.Graph.Nodes, Node{ID: gr.ID, Sub: gr.Title(), Count: len(gr.Members), GroupKind: gr.Kind,
+		out.Graph.Nodes = append(out.Graph.Nodes, Node{ID: gr.ID, Href: GroupHref, Sub: gr.Title(), Count: len(gr.Members), GroupKind: gr.Kind,
 			State: gr.State, Note: groupNote(gr)})
 		out.Graph.Columns[gr.ID] = gr.Column
 	}

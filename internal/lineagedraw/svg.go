@@ -22,24 +22,25 @@ type RenderOptions struct {
 // The app's theme (internal/web/static/app.css), as presentation
 // attributes so a standalone file looks the same; the page's classes win.
 const (
-	colInk     = "#1b2330"
-	colMuted   = "#5a6474"
-	colLine    = "#cfd5de"
-	colBrand   = "#3b4bd8"
-	colSoft    = "#eef0fd"
-	colBad     = "#b42318"
-	colBadBg   = "#fdeceb"
-	colWarn    = "#8a5a00"
-	colWarnBg  = "#fff4dc"
-	colGone    = "#6b7280"
-	colGoneBg  = "#f3f4f6"
-	legendH    = 40
-	idRunes    = 26
-	subRunes   = 34
-	fieldRunes = 30
-	fontSans   = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"
-	fontMono   = "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace"
-	checkEvery = 128 // elements between two looks at the deadline
+	colInk      = "#1b2330"
+	colMuted    = "#5a6474"
+	colEdgeBoth = "#3d4654" // vouched for twice: darker as well as heavier
+	colLine     = "#cfd5de"
+	colBrand    = "#3b4bd8"
+	colSoft     = "#eef0fd"
+	colBad      = "#b42318"
+	colBadBg    = "#fdeceb"
+	colWarn     = "#8a5a00"
+	colWarnBg   = "#fff4dc"
+	colGone     = "#6b7280"
+	colGoneBg   = "#f3f4f6"
+	legendH     = 40
+	idRunes     = 26
+	subRunes    = 34
+	fieldRunes  = 30
+	fontSans    = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"
+	fontMono    = "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace"
+	checkEvery  = 128 // elements between two looks at the deadline
 )
 
 // Draw lays g out and renders it.
@@ -91,6 +92,10 @@ func Render(ctx context.Context, pic *Picture, o RenderOptions) ([]byte, error) 
 			continue
 		}
 		class, dash, width := edgeStyle(e)
+		stroke := colMuted
+		if class == "ln-both" {
+			stroke = colEdgeBoth
+		}
 		tip := e.From + " → " + e.To + " · " + e.Prov.Word()
 		if e.Historic {
 			tip += " (only older runs reported it)"
@@ -99,7 +104,7 @@ func Render(ctx context.Context, pic *Picture, o RenderOptions) ([]byte, error) 
 			tip += " · " + e.Label
 		}
 		fmt.Fprintf(&b, `<path class="ln-edge %s" d="%s" fill="none" stroke="%s" stroke-width="%s"%s marker-end="url(#ln-arrow)" data-from="%s" data-to="%s"><title>%s</title></path>`+"\n",
-			class, pathOf(pts), colMuted, width, dash, attr(e.From), attr(e.To), esc(tip))
+			class, pathOf(pts), stroke, width, dash, attr(e.From), attr(e.To), esc(tip))
 	}
 	for _, ce := range g.ColumnEdges {
 		a, okA := index[ce.From]
@@ -138,7 +143,7 @@ func edgeStyle(e Edge) (class, dash, width string) {
 	case e.Prov == Observed:
 		return "ln-observed", "", "1.3"
 	}
-	return "ln-both", "", "2"
+	return "ln-both", "", "2.2"
 }
 
 // pathOf smooths a polyline into horizontal-tangent curves.
@@ -315,12 +320,16 @@ func legend(b *bytes.Buffer) {
 	fmt.Fprintf(b, `<g class="ln-legend" font-size="11" fill="%s">`, colMuted)
 	x := margin
 	for _, e := range []Edge{{Prov: Declared | Observed}, {Prov: Observed}, {Prov: Declared}, {Prov: Observed, Historic: true}} {
-		_, dash, w := edgeStyle(e)
+		class, dash, w := edgeStyle(e)
+		stroke := colMuted
+		if class == "ln-both" {
+			stroke = colEdgeBoth
+		}
 		word := e.Prov.Word()
 		if e.Historic {
 			word = "older runs only"
 		}
-		fmt.Fprintf(b, `<line x1="%d" y1="20" x2="%d" y2="20" stroke="%s" stroke-width="%s"%s/><text x="%d" y="24">%s</text>`, x, x+28, colMuted, w, dash, x+34, esc(word))
+		fmt.Fprintf(b, `<line x1="%d" y1="20" x2="%d" y2="20" stroke="%s" stroke-width="%s"%s/><text x="%d" y="24">%s</text>`, x, x+28, stroke, w, dash, x+34, esc(word))
 		x += 48 + 6*len(word)
 	}
 	for _, s := range []State{CheckFailed, CheckWarned, Dropped} {

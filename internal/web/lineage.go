@@ -29,7 +29,7 @@ const (
 	drawBudget     = lineagedraw.DefaultBudget // boxes drawn; the rest fold into groups
 	drawDeadline   = 2 * time.Second           // past it the page lists the walk without a drawing
 	maxToggles     = 20                        // expand and collapse entries read from a URL
-	maxTableRows   = 300                       // rows of the page's tables; the CSV has every dataset
+	maxTableRows   = 100                       // rows of the page's tables; the CSV has every dataset
 	maxColumnPeers = 25                        // neighbours whose column lineage is read
 	stateDeadline  = time.Second               // reading check and run states
 	maxStatePipes  = 200                       // pipelines whose states are read for one view
@@ -414,6 +414,7 @@ type lineagePage struct {
 	X        *explored
 	Problems []catalog.FieldError
 	Root     string
+	Name     string // what the focus is called: its id, or its OpenLineage name
 	View     lineageView
 	Groups   []lineageGroupRow
 	Rows     []lineageRow
@@ -427,7 +428,7 @@ type lineagePage struct {
 func (u *UI) lineage(w http.ResponseWriter, r *http.Request, s *signedIn) error {
 	root := r.PathValue("dataset")
 	v, problems := readLineageView(r.URL.Query())
-	data := lineagePage{Root: root, View: v, Problems: problems}
+	data := lineagePage{Root: root, Name: root, View: v, Problems: problems}
 	data.URLs = map[string]string{"impact": "/lineage/" + url.PathEscape(root) + "/impact", "dataset": "/datasets/" + url.PathEscape(root)}
 	if len(problems) > 0 {
 		u.render(w, r, s, http.StatusUnprocessableEntity, "lineage", "Lineage of "+root, "pipelines", data)
@@ -438,6 +439,11 @@ func (u *UI) lineage(w http.ResponseWriter, r *http.Request, s *signedIn) error 
 		return err
 	}
 	data.X = x
+	for _, n := range x.Graph.Nodes {
+		if n.ID == root && n.Label != "" {
+			data.Name = n.Label
+		}
+	}
 	data.Summary = x.Folded.Summary()
 	data.Edges = len(x.Walk.Edges)
 	for _, gr := range x.Folded.Groups {

@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,7 +18,8 @@ import (
 func TestBrowser_LineageExplorer(t *testing.T) {
 	chrome := chromium(t)
 	e := newEnv(t)
-	e.seedLineage()
+	key := e.seedLineage()
+	fanout(e, key, 220, 6)
 	shots := newShooter(t)
 	alloc, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.Flag("headless", "new"), chromedp.WindowSize(1280, 900))...)
@@ -85,6 +88,13 @@ func TestBrowser_LineageExplorer(t *testing.T) {
 	// which says nothing about lineage.
 	run("hide devbar", chromedp.Evaluate(`document.querySelector(".devbar") && document.querySelector(".devbar").remove()`, nil))
 	shots.shoot(ctx, "lineage")
+	run("folded", chromedp.Navigate(e.srv.URL+"/lineage/"+rootID+"?up=0&down=2"), chromedp.WaitVisible(`.ln-stage svg .ln-group`, chromedp.ByQuery))
+	shots.shoot(ctx, "lineage-folded")
+	var view []byte
+	run("folded viewport", chromedp.ScrollIntoView(`.ln-canvas`, chromedp.ByQuery), chromedp.CaptureScreenshot(&view))
+	if err := os.WriteFile(filepath.Join(shots.dir, "lineage-folded-view.png"), view, 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	// 4. Follow a node's link: the page of mart_revenue_daily, same depths.
 	run("follow", chromedp.Navigate(e.srv.URL+"/lineage/fct_orders?up=1&down=2"), chromedp.WaitVisible(`.ln-stage svg .ln-focus`, chromedp.ByQuery),
