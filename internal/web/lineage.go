@@ -152,14 +152,17 @@ type explored struct {
 	TooSlow bool
 	// StatesPartial says some states could not be read in time.
 	StatesPartial bool
-	MoreUp        bool // the upstream walk stopped at its depth with more beyond
-	MoreDown      bool
-	ColumnNote    string
+	// Registered are the producing pipelines that are registered ones (the
+	// others are OpenLineage jobs with no pipeline page).
+	Registered map[string]bool
+	MoreUp     bool // the upstream walk stopped at its depth with more beyond
+	MoreDown   bool
+	ColumnNote string
 }
 
 // explore walks, decorates, folds and draws one view.
 func (u *UI) explore(ctx context.Context, root string, v lineageView) (*explored, error) {
-	x := &explored{Root: root, View: v}
+	x := &explored{Root: root, View: v, Registered: map[string]bool{}}
 	walk, err := u.lineageWalk(ctx, root, v, x)
 	if err != nil {
 		return nil, err
@@ -367,6 +370,7 @@ func (u *UI) decorate(ctx context.Context, g *lineagedraw.Graph, v lineageView, 
 type lineageRow struct {
 	ID, Label, Namespace, Object string
 	Pipeline                     string
+	Registered                   bool // Pipeline has a page
 	Badges                       []lineagedraw.Badge
 	Column                       int
 	States                       []string
@@ -387,7 +391,7 @@ func (x *explored) rows() []lineageRow {
 	out := make([]lineageRow, 0, len(x.Walk.Nodes))
 	for _, n := range x.Walk.Nodes {
 		d := byID[n.ID]
-		out = append(out, lineageRow{ID: n.ID, Label: cmp.Or(d.Label, n.ID), Badges: d.State.Badges(), Namespace: n.Namespace, Object: n.Object, Pipeline: d.Pipeline, Column: x.Side[n.ID],
+		out = append(out, lineageRow{ID: n.ID, Label: cmp.Or(d.Label, n.ID), Badges: d.State.Badges(), Registered: x.Registered[d.Pipeline], Namespace: n.Namespace, Object: n.Object, Pipeline: d.Pipeline, Column: x.Side[n.ID],
 			States: d.State.Words(), Group: titles[x.Folded.GroupOf[n.ID]], Href: d.Href, Where: where(x.Side[n.ID])})
 	}
 	slices.SortStableFunc(out, func(a, b lineageRow) int {

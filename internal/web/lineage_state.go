@@ -63,6 +63,7 @@ func (u *UI) nodeStates(ctx context.Context, g *lineagedraw.Graph, x *explored) 
 			}
 			continue
 		}
+		x.Registered[name] = true
 		runs, _, err := u.store.ListRuns(ctx, catalog.RunFilter{PipelineName: name, Page: catalog.Page{Limit: 1}})
 		if err != nil {
 			x.StatesPartial = true
