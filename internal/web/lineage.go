@@ -33,7 +33,6 @@ const (
 	maxColumnPeers = 25                        // neighbours whose column lineage is read
 	stateDeadline  = time.Second               // reading check and run states
 	maxStatePipes  = 200                       // pipelines whose states are read for one view
-	lateGrace      = time.Hour                 // a scheduled run this overdue is late
 )
 
 // lineageView is the page's state, read from and written to the query.

@@ -10,8 +10,8 @@ import (
 
 	"github.com/dataxpipe/catalog/internal/catalog"
 	"github.com/dataxpipe/catalog/internal/lineagedraw"
+	"github.com/dataxpipe/catalog/internal/notify"
 	"github.com/dataxpipe/catalog/internal/spec"
-	"github.com/robfig/cron/v3"
 )
 
 // nodeStates marks each node with what its producing pipeline says: the
@@ -76,7 +76,7 @@ func (u *UI) nodeStates(ctx context.Context, g *lineagedraw.Graph, x *explored) 
 			switch {
 			case last.Status == catalog.RunFailed:
 				s, note = lineagedraw.RunFailed, fmt.Sprintf("last run %s of %s failed", last.ID, name)
-			case late(p.Schedule, last, now):
+			case late(p, last, now):
 				s, note = lineagedraw.RunLate, fmt.Sprintf("%s is late: its last run started %s", name, last.StartedAt.UTC().Format("2006-01-02 15:04 UTC"))
 			}
 			for _, i := range byPipe[name] {
@@ -127,33 +127,18 @@ func joinNote(a, b string) string {
 	return a + "\n" + b
 }
 
-// late says a scheduled pipeline's next run after its last one was due
-// more than lateGrace ago. A running last run is not late, nor is a
-// pipeline without a schedule.
-func late(schedule string, last *catalog.Run, now time.Time) bool {
-	if schedule == "" || last.Status == catalog.RunRunning || last.Status == catalog.RunQueued {
+// late says the pipeline missed its latest scheduled run, by the rule the
+// lateness notifications use (notify.Late: the schedule's latest time at
+// least the spec's freshness grace ago has no run started since). A
+// running last run is not late.
+func late(p *catalog.Pipeline, last *catalog.Run, now time.Time) bool {
+	if p.Schedule == "" || last.Status == catalog.RunRunning || last.Status == catalog.RunQueued {
 		return false
 	}
-	next, ok := nextRun(schedule, last.StartedAt)
-	return ok && now.After(next.Add(lateGrace))
-}
-
-var scheduleParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
-
-// nextRun is the first time after t the schedule fires; false for a
-// schedule it cannot read (the parser panics on some inputs).
-func nextRun(schedule string, t time.Time) (next time.Time, ok bool) {
-	defer func() {
-		if recover() != nil {
-			ok = false
-		}
-	}()
-	s, err := scheduleParser.Parse(schedule)
-	if err != nil {
-		return time.Time{}, false
-	}
-	next = s.Next(t.UTC())
-	return next, !next.IsZero()
+	start := last.StartedAt
+	_, isLate := notify.Late(catalog.ScheduledPipeline{OrgID: p.OrgID, Name: p.Name, Schedule: p.Schedule, CreatedAt: p.CreatedAt,
+		Definition: p.Definition, LastRunStart: &start}, now)
+	return isLate
 }
 
 // columnLineage fills the fields of the focus and its direct neighbours
