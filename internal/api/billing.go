@@ -37,6 +37,17 @@ const eBillingNotConfigured = "billing_not_configured"
 var errBillingOff = catalog.Errorf(eBillingNotConfigured,
 	"Billing is not configured on this server (no STRIPE_SECRET_KEY); a platform admin can change the plan instead.")
 
+// checkoutView is where to send the person to pay, and the session.
+type checkoutView struct {
+	URL       string `json:"url"`
+	SessionID string `json:"session_id"`
+}
+
+// portalView is where to send the person to manage billing.
+type portalView struct {
+	URL string `json:"url"`
+}
+
 type checkoutRequest struct {
 	Plan    string `json:"plan"`
 	PriceID string `json:"price_id"`
@@ -60,7 +71,7 @@ func (s *Server) startCheckout(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return respond(w, http.StatusOK, map[string]string{"url": sess.URL, "session_id": sess.ID})
+	return respond(w, http.StatusOK, checkoutView{URL: sess.URL, SessionID: sess.ID})
 }
 
 // openPortal answers {url} of the Customer Portal for the caller's
@@ -80,5 +91,5 @@ func (s *Server) openPortal(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return respond(w, http.StatusOK, map[string]string{"url": sess.URL})
+	return respond(w, http.StatusOK, portalView{URL: sess.URL})
 }

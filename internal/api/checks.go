@@ -22,6 +22,11 @@ type checkResultRequest struct {
 	ExecutedAt    *string         `json:"executed_at"`
 }
 
+// checkResultsView answers a batch.
+type checkResultsView struct {
+	Results []checkResultView `json:"results"`
+}
+
 // checkResultsRequest is one result, or a batch under "results".
 type checkResultsRequest struct {
 	checkResultRequest
@@ -71,9 +76,7 @@ func (s *Server) postCheckResults(w http.ResponseWriter, r *http.Request) error 
 	if req.Results == nil {
 		return respond(w, http.StatusCreated, viewCheckResult(results[0]))
 	}
-	return respond(w, http.StatusCreated, struct {
-		Results []checkResultView `json:"results"`
-	}{mapList(results, viewCheckResult)})
+	return respond(w, http.StatusCreated, checkResultsView{mapList(results, viewCheckResult)})
 }
 
 // checkProblems are the problems of reports that need no store, named as

@@ -9,9 +9,14 @@ import (
 	"github.com/dataxpipe/catalog/internal/catalog"
 )
 
+// statusView is a probe's answer.
+type statusView struct {
+	Status string `json:"status"`
+}
+
 // healthz says the process is up.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
-	return respond(w, http.StatusOK, map[string]string{"status": "ok"})
+	return respond(w, http.StatusOK, statusView{Status: "ok"})
 }
 
 // readyz says the database answers and its schema is current.
@@ -30,5 +35,5 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	if len(pending) > 0 {
 		return catalog.Errorf(catalog.EUNAVAILABLE, "The database schema is behind (%s pending); run dxp migrate.", strings.Join(pending, ", "))
 	}
-	return respond(w, http.StatusOK, map[string]string{"status": "ready"})
+	return respond(w, http.StatusOK, statusView{Status: "ready"})
 }

@@ -34,10 +34,11 @@ type matrixCase struct {
 // makes a fresh one (matrix_*_test.go) and checks another organization's
 // admin left it alone.
 var matrix = map[string]matrixCase{
-	"GET /healthz":             {want: [6]int{200, 200, 200, 200, 200, 200}},
-	"GET /readyz":              {want: [6]int{200, 200, 200, 200, 200, 200}},
-	"GET /metrics":             {want: [6]int{200, 200, 200, 200, 200, 200}},
-	"GET /api/v1/openapi.json": {want: [6]int{200, 200, 200, 200, 200, 200}},
+	"GET /healthz":                 {want: [6]int{200, 200, 200, 200, 200, 200}},
+	"GET /readyz":                  {want: [6]int{200, 200, 200, 200, 200, 200}},
+	"GET /metrics":                 {want: [6]int{200, 200, 200, 200, 200, 200}},
+	"GET /api/v1/openapi.json":     {want: [6]int{200, 200, 200, 200, 200, 200}},
+	"GET /api/v1/openapi-3.0.json": {want: [6]int{200, 200, 200, 200, 200, 200}},
 
 	"GET /api/v1/organizations/me": {want: [6]int{401, 200, 200, 200, 200, 200}},
 	"POST /api/v1/organizations/": {body: func(f *fixture) string { return fmt.Sprintf(`{"slug":"signup-%d","name":"S"}`, f.next()) },

@@ -38,6 +38,7 @@ func (s *Server) mount(mux *http.ServeMux) http.Handler {
 		if !rt.need.public && !rt.need.platform && !rt.need.person && !rt.need.role.Valid() {
 			panic("route " + rt.method + " " + rt.path + " declares no access rule")
 		}
+		documented(rt) // openapi.go: every route has its entry in the OpenAPI document
 		h := s.guard(rt)
 		for _, p := range variants(rt.path) {
 			mux.Handle(rt.method+" "+p, h)

@@ -58,6 +58,12 @@ func (s *Server) getMyOrg(w http.ResponseWriter, r *http.Request) error {
 		Billing: billingView{StripeCustomerID: nullable(o.StripeCustomerID), SubscriptionStatus: nullable(o.SubscriptionStatus)}})
 }
 
+// newOrgView is a new organization with its first admin key, shown once.
+type newOrgView struct {
+	Organization orgView `json:"organization"`
+	APIKey       keyView `json:"api_key"`
+}
+
 type createOrgRequest struct {
 	Slug string `json:"slug"`
 	Name string `json:"name"`
@@ -79,7 +85,7 @@ func (s *Server) createOrg(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.CreateOrg(r.Context(), org, key); err != nil {
 		return err
 	}
-	return respond(w, http.StatusCreated, map[string]any{"organization": viewOrg(org), "api_key": viewNewKey(key, secret)})
+	return respond(w, http.StatusCreated, newOrgView{Organization: viewOrg(org), APIKey: viewNewKey(key, secret)})
 }
 
 func (s *Server) listOrgs(w http.ResponseWriter, r *http.Request) error {

@@ -32,6 +32,7 @@ func (s *Server) routeTable() []route {
 		{"GET", "/readyz", probe, s.readyz},
 		{"GET", "/metrics", probe, s.serveMetrics},
 		{"GET", "/api/v1/openapi.json", probe, s.openAPI},
+		{"GET", "/api/v1/openapi-3.0.json", probe, s.openAPI30},
 
 		// Organizations: signup by a person, the rest by platform admins.
 		{"GET", "/api/v1/organizations/me", viewer, s.getMyOrg},

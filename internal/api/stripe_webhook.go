@@ -9,6 +9,12 @@ import (
 // stripeWebhook receives Stripe's events. The raw body is what Stripe
 // signed, so it is read as bytes (capped like every body) and handed to the
 // billing service before any JSON decoding.
+// webhookReceipt tells Stripe the delivery was taken and what it did.
+type webhookReceipt struct {
+	Received bool   `json:"received"`
+	Outcome  string `json:"outcome"`
+}
+
 func (s *Server) stripeWebhook(w http.ResponseWriter, r *http.Request) error {
 	signature := r.Header.Get("Stripe-Signature")
 	if signature == "" { // refused before anything else: no caller but Stripe belongs here
@@ -36,5 +42,5 @@ func (s *Server) stripeWebhook(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.logger.InfoContext(ctx, "stripe webhook", "request_id", requestIDFrom(ctx), "event_id", res.EventID,
 		"type", res.Type, "org_id", res.OrgID, "outcome", res.Outcome)
-	return respond(w, http.StatusOK, map[string]any{"received": true, "outcome": res.Outcome})
+	return respond(w, http.StatusOK, webhookReceipt{Received: true, Outcome: res.Outcome})
 }
