@@ -88,7 +88,7 @@ func (e *env) do(method, path, key, body string, headers ...string) response {
 		req.Header.Set(headers[i], headers[i+1])
 	}
 	rec := httptest.NewRecorder()
-	e.srv.ServeHTTP(rec, req)
+	e.serve(rec, req) // checked against the OpenAPI document: openapi_validate_test.go
 	return response{rec, e.t}
 }
 

@@ -94,6 +94,12 @@ func (s *Server) revokeKey(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// rotatedKeyView is the new key and when the one it replaces stops working.
+type rotatedKeyView struct {
+	keyView
+	PreviousKeyExpiresAt *time.Time `json:"previous_key_expires_at"`
+}
+
 type rotateKeyRequest struct {
 	GracePeriodSeconds *int `json:"grace_period_seconds"`
 }
@@ -126,9 +132,5 @@ func (s *Server) rotateKey(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := struct {
-		keyView
-		PreviousKeyExpiresAt *time.Time `json:"previous_key_expires_at"`
-	}{viewNewKey(next, secret), old.RevokedAt}
-	return respond(w, http.StatusCreated, v)
+	return respond(w, http.StatusCreated, rotatedKeyView{viewNewKey(next, secret), old.RevokedAt})
 }

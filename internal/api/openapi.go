@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"maps"
 	"net/http"
 	"reflect"
@@ -8,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/dataxpipe/catalog/internal/spec"
 )
 
 // openAPI serves the OpenAPI 3.1 document of this API.
@@ -152,6 +155,7 @@ func (s *Server) OpenAPIDocument() map[string]any {
 	for name, def := range set.defs {
 		schemas[name] = def
 	}
+	maps.Copy(schemas, pipelineSpecSchemas())
 	problemSchema := schemas["Problem"].(map[string]any)
 	problemSchema["description"] = "An error (RFC 9457) with a stable code. validation_failed lists every problem in errors; plan_limit_exceeded names the plan, resource, limit, usage and upgrade_url."
 	problemSchema["allOf"] = []any{
@@ -252,6 +256,54 @@ func errorResponses() map[string]any {
 		"Unavailable": resp("unavailable: a dependency is down (Retry-After says when to retry); billing_not_configured.", nil, "Retry-After"),
 		"Error":       resp("Any other error, as problem+json with its code.", nil),
 	}
+}
+
+func schemaRef(name string) map[string]any {
+	return map[string]any{"$ref": "#/components/schemas/" + name}
+}
+
+// pipelineSpecSchemas are the JSON Schema of a pipeline definition that
+// internal/spec validates with (spec.SchemaJSON, both shapes: pipeline.json
+// and the YAML spec), as components: PipelineSpec and its $defs as
+// PipelineSpec_<name>, the references rewritten to match. The schema closes
+// its objects so that dxp spec validate can warn of typos; the API
+// registers such a definition and lists the unknown keys in warnings, so
+// here the objects are open.
+func pipelineSpecSchemas() map[string]any {
+	var root map[string]any
+	if err := json.Unmarshal(spec.SchemaJSON(), &root); err != nil {
+		panic("openapi: the pipeline spec schema: " + err.Error())
+	}
+	var rewrite func(v any) any
+	rewrite = func(v any) any {
+		switch v := v.(type) {
+		case map[string]any:
+			if v["additionalProperties"] == false { // an unknown key is a warning in the answer, not a refusal
+				delete(v, "additionalProperties")
+			}
+			for k, x := range v {
+				if s, ok := x.(string); ok && k == "$ref" {
+					v[k] = "#/components/schemas/PipelineSpec_" + strings.TrimPrefix(s, "#/$defs/")
+				} else {
+					v[k] = rewrite(x)
+				}
+			}
+		case []any:
+			for i, x := range v {
+				v[i] = rewrite(x)
+			}
+		}
+		return v
+	}
+	out := map[string]any{}
+	for name, def := range root["$defs"].(map[string]any) {
+		out["PipelineSpec_"+name] = rewrite(def)
+	}
+	delete(root, "$defs")
+	delete(root, "$schema")
+	delete(root, "$id")
+	out["PipelineSpec"] = rewrite(root)
+	return out
 }
 
 func responseRef(name string) map[string]any {

@@ -7,8 +7,9 @@ package api
 // a working client from it. What 3.0 cannot say is dropped, not guessed:
 //   - type [T, "null"] and anyOf [S, {type: null}] become nullable: true;
 //   - const v becomes enum [v];
-//   - if/then (the extra fields of validation_failed and
-//     plan_limit_exceeded) are left out: 3.0 has no conditionals.
+//   - if/then/else (the extra fields of validation_failed and
+//     plan_limit_exceeded, the two shapes of a pipeline definition) and
+//     patternProperties (x- extensions) are left out: 3.0 has neither.
 func OpenAPI30(doc map[string]any) map[string]any {
 	out := to30(doc).(map[string]any)
 	out["openapi"] = "3.0.3"
@@ -36,11 +37,12 @@ func to30(v any) any {
 }
 
 func mapTo30(m map[string]any) any {
-	if _, ok := m["if"]; ok { // a conditional: nothing left to say in 3.0
-		return nil
-	}
 	out := map[string]any{}
 	for k, v := range m {
+		switch k {
+		case "if", "then", "else", "patternProperties": // no 3.0 equivalent
+			continue
+		}
 		out[k] = to30(v)
 	}
 	if types := typeList(m["type"]); len(types) == 2 && types[1] == "null" {
@@ -67,7 +69,7 @@ func mapTo30(m map[string]any) any {
 	if all, ok := out["allOf"].([]any); ok {
 		kept := all[:0]
 		for _, x := range all {
-			if x != nil {
+			if x, ok := x.(map[string]any); !ok || len(x) > 0 {
 				kept = append(kept, x)
 			}
 		}

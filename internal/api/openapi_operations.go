@@ -2,7 +2,6 @@ package api
 
 import (
 	"github.com/dataxpipe/catalog/internal/catalog"
-	"github.com/dataxpipe/catalog/internal/spec"
 )
 
 // operations documents every route of routeTable, keyed by its method and
@@ -42,7 +41,7 @@ var operations = map[string]operation{
 	"GET /api/v1/api-keys/":        {summary: "List API keys (never their secrets).", query: pageParams, answers: ok[list[keyView]](200, "A page of keys.")},
 	"DELETE /api/v1/api-keys/{id}": {summary: "Revoke an API key.", answers: ok[none](204, "Revoked.")},
 	"POST /api/v1/api-keys/{id}/rotate": {summary: "Rotate a key: a new secret now, the old one until the grace period ends.",
-		body: in[rotateKeyRequest](), answers: ok[keyView](201, "The new key, with its secret.")},
+		body: in[rotateKeyRequest](), answers: ok[rotatedKeyView](201, "The new key, with its secret.")},
 	"GET /api/v1/audit-events/": {summary: "List audit events, newest first.",
 		query:   append(params(qstr("action", "Only events of this action, e.g. pipeline.registered."), qstr("actor", "Only events by this actor id."), qtime("since", "Only events at or after this time.")), pageParams...),
 		answers: ok[list[auditView]](200, "A page of audit events.")},
@@ -51,7 +50,7 @@ var operations = map[string]operation{
 	"PATCH /api/v1/members/{id}":  {summary: "Change a member's role.", body: in[memberUpdate](), answers: ok[memberView](200, "The member.")},
 	"DELETE /api/v1/members/{id}": {summary: "Remove a member.", answers: ok[none](204, "Removed.")},
 	"POST /api/v1/pipelines/": {summary: "Register a pipeline (pipeline.json, or the YAML spec); a new version when its content changed.",
-		body: in[spec.Pipeline](), yaml: true, answers: ok[registrationView](201, "Registered a new pipeline or version.").and(200, "The same content was registered before; nothing changed.")},
+		body: raw(schemaRef("PipelineSpec")), yaml: true, answers: ok[registrationView](201, "Registered a new pipeline or version.").and(200, "The same content was registered before; nothing changed.")},
 	"GET /api/v1/pipelines/": {summary: "List pipelines by name.",
 		query:   append(params(qstrs("tag", "Only pipelines with every one of these tags (repeat the parameter)."), qstr("owner", "Only pipelines of this owner."), qstr("q", "A substring of the name or description.")), pageParams...),
 		answers: ok[list[pipelineSummary]](200, "A page of pipelines.")},
@@ -77,7 +76,7 @@ var operations = map[string]operation{
 	"POST /api/v1/lineage/": {summary: "Ingest one OpenLineage event (RunEvent, DatasetEvent or JobEvent); gzip accepted.",
 		body: raw(openLineageEventSchema), answers: ok[ingestView](201, "Stored (duplicate tells a repeat).")},
 	"POST /api/v1/lineage/batch/": {summary: "Ingest a batch of OpenLineage events; each event succeeds or fails on its own.",
-		body: raw(map[string]any{"type": "array", "items": openLineageEventSchema}), answers: ok[batchView](200, "What happened to each event.")},
+		body: raw(map[string]any{"type": "array", "items": map[string]any{"description": "An OpenLineage event; one that is not valid fails alone, in failed_events."}}), answers: ok[batchView](200, "What happened to each event.")},
 	"GET /api/v1/lineage/events": {summary: "List raw OpenLineage events (or, once a dataset is named events, its lineage).",
 		query:   append(append(params(qstr("run_id", "Only events of this run.")), pageParams...), lineageParams...),
 		answers: ok[list[lineageEventView]](200, "A page of events, or the dataset's subgraph.").or(lineageView{}).alt("text/vnd.graphviz", "image/svg+xml")},
