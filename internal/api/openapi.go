@@ -41,8 +41,15 @@ type param struct {
 
 // bodyDoc is a request body: a Go type decode reads, or a schema written out.
 type bodyDoc struct {
-	t      reflect.Type
-	schema map[string]any
+	t       reflect.Type
+	schema  map[string]any
+	example any // a body it may be; a test validates it
+}
+
+// withExample gives the body an example.
+func (b *bodyDoc) withExample(v any) *bodyDoc {
+	b.example = v
+	return b
 }
 
 // answer is one success status with the types its body may be.
@@ -52,6 +59,7 @@ type answer struct {
 	types       []reflect.Type
 	contentType string   // a non-JSON answer (metrics)
 	alts        []string // other media types of the same answer, as text
+	example     any      // a JSON body it may have; a test validates it
 }
 
 type answers []answer
@@ -84,6 +92,12 @@ func (a answers) alt(mediaTypes ...string) answers {
 	for i := range a {
 		a[i].alts = mediaTypes
 	}
+	return a
+}
+
+// withExample gives the last answer an example body.
+func (a answers) withExample(v any) answers {
+	a[len(a)-1].example = v
 	return a
 }
 
@@ -337,7 +351,7 @@ func (set *schemaSet) operation(rt route, path string, op operation) map[string]
 		if op.body.t != nil {
 			schema = set.ref(op.body.t, inRequest)
 		}
-		content := map[string]any{"application/json": map[string]any{"schema": schema}}
+		content := map[string]any{"application/json": withExample(map[string]any{"schema": schema}, op.body.example)}
 		if op.yaml {
 			content["application/yaml"] = map[string]any{"schema": schema}
 		}
@@ -411,12 +425,20 @@ func (set *schemaSet) answer(a answer, metered bool) map[string]any {
 		}
 		schema = map[string]any{"oneOf": alts}
 	}
-	content := map[string]any{"application/json": map[string]any{"schema": schema}}
+	content := map[string]any{"application/json": withExample(map[string]any{"schema": schema}, a.example)}
 	for _, mt := range a.alts {
 		content[mt] = map[string]any{"schema": map[string]any{"type": "string"}}
 	}
 	out["content"] = content
 	return out
+}
+
+// withExample adds example to a media type object, when there is one.
+func withExample(mediaType map[string]any, example any) map[string]any {
+	if example != nil {
+		mediaType["example"] = example
+	}
+	return mediaType
 }
 
 // tags are the document's tags, one per first path segment, sorted.

@@ -21,7 +21,7 @@ import (
 // (401, 403, 404, 422, 429, 5xx, problem+json) follow from the route's
 // access rule, its path parameters and its inputs, and need no entry.
 var operations = map[string]operation{
-	"GET /healthz":                 {summary: "Liveness: the process is up.", answers: ok[statusView](200, "Up.")},
+	"GET /healthz":                 {summary: "Liveness: the process is up.", answers: ok[statusView](200, "Up.").withExample(map[string]any{"status": "ok"})},
 	"GET /readyz":                  {summary: "Readiness: the database answers and its schema is current.", answers: ok[statusView](200, "Ready.")},
 	"GET /metrics":                 {summary: "Prometheus metrics.", answers: text(200, "text/plain", "The Prometheus text exposition format.")},
 	"GET /api/v1/openapi.json":     {summary: "This OpenAPI 3.1 document.", answers: ok[any](200, "The document.")},
@@ -84,7 +84,8 @@ var operations = map[string]operation{
 		query: append(params(qstr("run_id", "Only events of this run.")), pageParams...), answers: ok[list[lineageEventView]](200, "A page of events.")},
 
 	"POST /api/v1/runs/": {summary: "Report a run: created on first sight of its run_id, updated after.",
-		body: in[runRequest](), answers: ok[runView](201, "A new run.").and(200, "The run was updated.")},
+		body:    in[runRequest]().withExample(map[string]any{"pipeline_id": "orders_daily", "run_id": "run-20260607-001", "status": "running", "started_at": "2026-06-07T06:00:00Z"}),
+		answers: ok[runView](201, "A new run.").withExample(exampleRun).and(200, "The run was updated.")},
 	"GET /api/v1/runs/": {summary: "List runs, newest first.",
 		query: append(params(qstr("pipeline_id", "Only runs of this pipeline."), qenum("status", "Only runs in this status.", runStatuses...),
 			qtime("since", "Only runs started at or after this time."), qtime("until", "Only runs started before this time."),
@@ -105,6 +106,11 @@ var operations = map[string]operation{
 	"POST /webhooks/stripe": {summary: "Stripe's webhook: signed with Stripe-Signature, no credential.",
 		body: raw(map[string]any{"type": "object", "description": "A Stripe event."}), answers: ok[webhookReceipt](200, "Received (handled or ignored).")},
 }
+
+// exampleRun is a run as POST /api/v1/runs/ answers it.
+var exampleRun = map[string]any{"run_id": "run-20260607-001", "pipeline_id": "orders_daily", "status": "running",
+	"started_at": "2026-06-07T06:00:00Z", "finished_at": nil, "duration_seconds": nil, "checks_failed": false, "error": nil,
+	"attributes": map[string]any{}, "created_at": "2026-06-07T06:00:01Z", "updated_at": "2026-06-07T06:00:01Z", "created": true}
 
 var (
 	runStatuses   = []string{catalog.RunQueued, catalog.RunRunning, catalog.RunSuccess, catalog.RunFailed, catalog.RunCancelled}
