@@ -168,6 +168,6 @@ var openLineageEventSchema = map[string]any{
 		"eventType": map[string]any{"type": "string", "enum": []string{"START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER"}},
 		"eventTime": map[string]any{"type": "string"}, "producer": map[string]any{"type": "string"}, "schemaURL": map[string]any{"type": "string"},
 		"run": map[string]any{"type": "object"}, "job": map[string]any{"type": "object"}, "dataset": map[string]any{"type": "object"},
-		"inputs": map[string]any{"type": "array"}, "outputs": map[string]any{"type": "array"},
+		"inputs": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}, "outputs": map[string]any{"type": "array", "items": map[string]any{"type": "object"}},
 	},
 }
