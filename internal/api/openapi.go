@@ -496,3 +496,11 @@ func accessSummary(n need) string {
 		return "A credential of the organization with role " + string(n.role) + " or higher."
 	}
 }
+
+// OpenAPI is the OpenAPI 3.1 document of the API's routes without a server
+// (the routes are the same for every server), for the UI's reference page.
+func OpenAPI() map[string]any {
+	s := &Server{}
+	s.routes = s.routeTable()
+	return s.OpenAPIDocument()
+}

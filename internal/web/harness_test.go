@@ -60,7 +60,7 @@ func newEnvOn(t *testing.T, db *sqlstore.DB, opts ...envOption) *env {
 	t.Cleanup(e.srv.Close)
 	cfg.AppURL = e.srv.URL
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, nil))
-	o := web.Options{Store: db, Auth: authn, Config: cfg, Scaffold: true, Logger: logger}
+	o := web.Options{Store: db, Auth: authn, Config: cfg, Scaffold: true, Logger: logger, OpenAPI: api.OpenAPI}
 	for _, opt := range opts {
 		opt(e, &o)
 	}

@@ -16,7 +16,7 @@ import (
 // "public", "person", "platform" or the lowest role.
 var uiMatrix = map[string]string{
 	"GET /{$}": "public", "GET /static/": "public", "GET /auth/login": "public", "POST /auth/dev": "public",
-	"GET /auth/callback": "public", "POST /auth/logout": "public",
+	"GET /auth/callback": "public", "POST /auth/logout": "public", "GET /docs/api": "public",
 	"GET /signup": "person", "POST /signup": "person", "GET /orgs": "person", "POST /orgs/switch": "person",
 	"GET /pipelines": "viewer", "GET /pipelines/{name}": "viewer", "GET /runs/{run_id}": "viewer", "GET /datasets/{id}": "viewer",
 	"GET /lineage/{dataset}": "viewer", "GET /lineage/{dataset}/graph.svg": "viewer",

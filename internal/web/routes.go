@@ -20,6 +20,7 @@ func (u *UI) routes() []page {
 		{"POST", "/auth/dev", public, u.devSignIn},
 		{"GET", "/auth/callback", public, u.callback},
 		{"POST", "/auth/logout", public, u.logout},
+		{"GET", "/docs/api", public, u.apiDocs},
 
 		{"GET", "/signup", person, u.signupForm},
 		{"POST", "/signup", person, u.signup},

@@ -56,6 +56,9 @@ type Options struct {
 	// LineagePause, for tests only, is called in the middle of every
 	// lineage layout with the request's context (lineagedraw.Options.Pause).
 	LineagePause func(ctx context.Context)
+	// OpenAPI is the API's OpenAPI document (api.OpenAPI), rendered as the
+	// reference page /docs/api; nil: no page.
+	OpenAPI func() map[string]any
 	// HTTPClient reaches the OIDC issuer (nil: a client with a 15 s timeout).
 	HTTPClient *http.Client
 	Now        func() time.Time
@@ -87,12 +90,15 @@ type UI struct {
 
 	oidcMu sync.Mutex
 	oidc   *oidcClient // discovered on first use
+
+	openAPI func() map[string]any
+	apiRefCache
 }
 
 // New builds the UI handler, for api.Options.UI.
 func New(o Options) *UI {
 	u := &UI{store: o.Store, writes: o.Store, cfg: o.Config, billing: o.Billing, logger: o.Logger,
-		scaffold: o.Scaffold && o.Config.Development(), client: o.HTTPClient, lineagePause: o.LineagePause, now: o.Now}
+		scaffold: o.Scaffold && o.Config.Development(), client: o.HTTPClient, lineagePause: o.LineagePause, now: o.Now, openAPI: o.OpenAPI}
 	if u.logger == nil {
 		u.logger = slog.New(slog.DiscardHandler)
 	}
