@@ -160,12 +160,16 @@ func (s *schemaSet) fields(t reflect.Type, mode schemaMode, props map[string]any
 		if name == "" {
 			name = f.Name
 		}
-		schema := s.ref(f.Type, mode)
+		omit := strings.Contains(opts, "omitempty") || strings.Contains(opts, "omitzero")
+		ft := f.Type
+		if omit && ft.Kind() == reflect.Pointer && mode == inAnswer {
+			ft = ft.Elem() // a nil pointer is left out, never null
+		}
+		schema := s.ref(ft, mode)
 		if enum, ok := fieldEnums[t.Name()+"."+name]; ok {
 			schema = withEnum(schema, enum)
 		}
 		props[name] = schema
-		omit := strings.Contains(opts, "omitempty") || strings.Contains(opts, "omitzero")
 		if !omit && !optional {
 			*required = append(*required, name)
 		}
