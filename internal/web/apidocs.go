@@ -207,7 +207,7 @@ func typeOf(s map[string]any) apiType {
 		}
 	}
 	switch {
-	case s == nil || len(s) == 0:
+	case len(s) == 0:
 		add("any JSON", "")
 	case s["$ref"] != nil:
 		name := docStr(s["$ref"])[strings.LastIndex(docStr(s["$ref"]), "/")+1:]
