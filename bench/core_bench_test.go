@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/dataxpipe/catalog/internal/api"
 	"github.com/dataxpipe/catalog/internal/auth"
@@ -62,7 +63,7 @@ func pipeline(name string) string {
 
 // BenchmarkRegisterPipeline registers a new pipeline per iteration.
 func BenchmarkRegisterPipeline(b *testing.B) {
-	for _, engine := range []sqlstore.Engine{sqlstore.SQLite, sqlstore.Postgres} {
+	for _, engine := range engines {
 		b.Run(string(engine), func(b *testing.B) {
 			h, key := server(b, engine)
 			var n atomic.Int64
@@ -74,17 +75,64 @@ func BenchmarkRegisterPipeline(b *testing.B) {
 	}
 }
 
-// BenchmarkGetPipeline reads one pipeline (key lookup cached) in parallel.
+// BenchmarkGetPipeline is an authenticated GET /api/v1/pipelines/{name}
+// (key cached) by 32 concurrent clients (ours), beside one raw query of the
+// pipeline's row per request (raw).
 func BenchmarkGetPipeline(b *testing.B) {
-	for _, engine := range []sqlstore.Engine{sqlstore.SQLite, sqlstore.Postgres} {
+	for _, engine := range engines {
 		b.Run(string(engine), func(b *testing.B) {
-			h, key := server(b, engine)
-			call(b, h, "POST", "/api/v1/pipelines/", key, pipeline("orders"), 201)
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					call(b, h, "GET", "/api/v1/pipelines/orders", key, "", 200)
-				}
+			e := newEnv(b, engine)
+			call(b, e.h, "POST", "/api/v1/pipelines/", e.key, pipeline("orders"), 201)
+			b.Run("ours", func(b *testing.B) {
+				b.SetParallelism(parallelism())
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						call(b, e.h, "GET", "/api/v1/pipelines/orders", e.key, "", 200)
+					}
+				})
+			})
+			b.Run("raw", func(b *testing.B) {
+				b.SetParallelism(parallelism())
+				b.RunParallel(func(pb *testing.PB) {
+					var name, owner, def string
+					for pb.Next() {
+						e.rawQueryRow(b, `SELECT p.name, p.owner, v.definition FROM pipelines p JOIN pipeline_versions v
+							ON v.organization_id = p.organization_id AND v.pipeline_name = p.name AND v.version = p.current_version
+							WHERE p.organization_id = $1 AND p.name = $2`, []any{e.orgID, "orders"}, &name, &owner, &def)
+					}
+				})
+			})
+		})
+	}
+}
+
+// BenchmarkPostRun is POST /api/v1/runs/ of a new run by 32 concurrent
+// clients (ours), beside a raw insert of the run's row (raw).
+func BenchmarkPostRun(b *testing.B) {
+	for _, engine := range engines {
+		b.Run(string(engine), func(b *testing.B) {
+			e := newEnv(b, engine)
+			call(b, e.h, "POST", "/api/v1/pipelines/", e.key, pipeline("orders"), 201)
+			var n atomic.Int64
+			b.Run("ours", func(b *testing.B) {
+				b.SetParallelism(parallelism())
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						body := fmt.Sprintf(`{"pipeline_id":"orders","run_id":"r-%d","status":"running","started_at":"2026-06-07T06:00:00Z"}`, n.Add(1))
+						call(b, e.h, "POST", "/api/v1/runs/", e.key, body, 201)
+					}
+				})
+			})
+			b.Run("raw", func(b *testing.B) {
+				b.SetParallelism(parallelism())
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						now := time.Now().UTC().Format(time.RFC3339Nano)
+						e.rawExec(b, `INSERT INTO runs (organization_id, run_id, pipeline_name, status, started_at, error, checks_failed,
+							created_at, updated_at) VALUES ($1, $2, $3, $4, $5, '', false, $6, $6)`,
+							e.orgID, fmt.Sprintf("raw-%d", n.Add(1)), "orders", "running", "2026-06-07T06:00:00Z", now)
+					}
+				})
 			})
 		})
 	}

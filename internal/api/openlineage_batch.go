@@ -46,7 +46,7 @@ type failedEventView struct {
 	Errors    []catalog.FieldError `json:"errors,omitempty"`
 }
 
-// postLineageBatch takes a JSON array of events, each applied in its own
+// postLineageBatch takes a JSON array of events, applied in order in one
 // transaction. The answer is 200 whenever the batch could be read, also
 // when every event failed (status failure): the outcome of each event is in
 // the body, and a 4xx would claim the batch itself was bad. An unreadable
@@ -68,17 +68,50 @@ func (s *Server) postLineageBatch(w http.ResponseWriter, r *http.Request) error 
 			Message: fmt.Sprintf("A batch holds at most %d events (got %d); split it.", maxBatchEvents, len(raws))}})
 	}
 	v := batchView{Summary: batchSummary{Received: len(raws)}, FailedEvents: []failedEventView{}}
+	// The events that parse go to the store in one transaction; an event
+	// the store refuses (a 4xx of its own) sends them one by one, so that
+	// it fails alone.
+	var evs []catalog.OpenLineageEvent
+	var at []int
+	failed := map[int]error{}
 	for i, raw := range raws {
-		warnings, err := s.ingestOne(r, raw)
-		for _, w := range s.noteCaps(warnings) {
+		ev, err := parseLineageEvent(raw)
+		if err != nil {
+			failed[i] = err
+			continue
+		}
+		evs, at = append(evs, ev), append(at, i)
+	}
+	warnings := make([][]catalog.IngestWarning, len(raws))
+	results, err := s.store.IngestOpenLineageBatch(r.Context(), evs, checkSeverities)
+	if err != nil {
+		if err = s.classify(err); fatalToBatch(err) {
+			return err
+		}
+		for j, ev := range evs {
+			res, err := s.store.IngestOpenLineage(r.Context(), ev, checkSeverities)
+			if err != nil {
+				failed[at[j]] = s.classify(err)
+				continue
+			}
+			warnings[at[j]] = res.Warnings
+		}
+	} else {
+		for j, res := range results {
+			warnings[at[j]] = res.Warnings
+		}
+	}
+	for i := range raws {
+		for _, w := range s.noteCaps(warnings[i]) {
 			v.Warnings = append(v.Warnings, batchWarningView{Index: i, warningView: w})
 		}
+		err := failed[i]
 		code := catalog.ErrorCode(err)
 		switch {
 		case err == nil:
 			v.Summary.Successful++
 			continue
-		case code == catalog.EINTERNAL || code == catalog.EUNAVAILABLE || statusOf[code] == 0:
+		case fatalToBatch(err):
 			return err
 		}
 		// Failures here are the event's own (4xx): a resend cannot help.
@@ -105,15 +138,9 @@ func (s *Server) postLineageBatch(w http.ResponseWriter, r *http.Request) error 
 	return respond(w, http.StatusOK, v)
 }
 
-// ingestOne parses and applies one event of a batch.
-func (s *Server) ingestOne(r *http.Request, raw []byte) ([]catalog.IngestWarning, error) {
-	ev, err := parseLineageEvent(raw)
-	if err != nil {
-		return nil, err
-	}
-	res, err := s.store.IngestOpenLineage(r.Context(), ev, checkSeverities)
-	if err != nil {
-		return nil, s.classify(err)
-	}
-	return res.Warnings, nil
+// fatalToBatch reports a failure of storage rather than of an event: the
+// whole batch is answered with it (a 5xx), so that the client resends.
+func fatalToBatch(err error) bool {
+	code := catalog.ErrorCode(err)
+	return err != nil && (code == catalog.EINTERNAL || code == catalog.EUNAVAILABLE || statusOf[code] == 0)
 }

@@ -178,6 +178,10 @@ type OpenLineageIngestService interface {
 	// severities resolves as RecordCheckResults does. A run that cannot take
 	// the event is no error: RunNote says why.
 	IngestOpenLineage(ctx context.Context, ev OpenLineageEvent, severities CheckSeverities) (*IngestResult, error)
+	// IngestOpenLineageBatch applies events in order in one transaction,
+	// with the results IngestOpenLineage would give one after the other.
+	// Any error stores none of them.
+	IngestOpenLineageBatch(ctx context.Context, evs []OpenLineageEvent, severities CheckSeverities) ([]*IngestResult, error)
 }
 
 // OpenLineageEventService reads and retires the stored raw events.

@@ -37,9 +37,17 @@ func (tx *Tx) addAlias(ctx context.Context, orgID, namespace, name, into string)
 	if alias == into {
 		return nil
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO dataset_aliases (organization_id, alias_id, namespace, name, dataset_id) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT DO NOTHING`, orgID, alias, namespace, name, into); err != nil {
+	res, err := tx.exec(ctx, `INSERT INTO dataset_aliases (organization_id, alias_id, namespace, name, dataset_id) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT DO NOTHING`, orgID, alias, namespace, name, into)
+	if err != nil {
 		return fmt.Errorf("add alias: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n > 0 {
+		// A new alias can merge what concurrent events said of it: they
+		// finish first (OpenLineage ingestion holds the lock shared).
+		if err := tx.lockLineage(ctx, orgID); err != nil {
+			return err
+		}
 	}
 	return tx.mergeDataset(ctx, orgID, alias, into)
 }
@@ -54,6 +62,9 @@ func (tx *Tx) mergeDataset(ctx context.Context, orgID, from, into string) error 
 	}
 	if n == 0 || from == into {
 		return nil
+	}
+	if err := tx.lockLineage(ctx, orgID); err != nil { // it rewrites other sources' parts
+		return err
 	}
 	edgeCols := `organization_id, from_id, to_id, source_kind, source_name, created_at, is_current, first_seen_at, last_seen_at`
 	steps := []string{

@@ -42,6 +42,8 @@ type DB struct {
 	engine    Engine
 	secretKey []byte
 	Now       func() time.Time
+	// writer holds the one SQLite write turn (nil on Postgres; see begin).
+	writer chan struct{}
 }
 
 // EngineOf tells which engine a DATAXPIPE_DB value selects.
@@ -77,6 +79,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 			// WAL lets readers run beside the one writer; a few connections suffice.
 			db.sql.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
 			db.sql.SetMaxIdleConns(4)
+			db.writer = make(chan struct{}, 1)
 		}
 	}
 	if err != nil {
@@ -134,3 +137,14 @@ func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
 // now returns the store's clock as the catalog keeps times (microseconds,
 // which both engines store).
 func (db *DB) now() time.Time { return catalog.KeepTime(db.Now()) }
+
+// RawSQLite opens a second pool on a SQLite file with the store's pragmas,
+// for baselines that bypass the store (bench/).
+func RawSQLite(path string) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", sqliteDSN(path))
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
+	return db, nil
+}

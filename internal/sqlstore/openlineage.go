@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // OpenLineage ingestion persists what the mapping of catalog decides
@@ -20,43 +23,123 @@ import (
 // clients do not resend a 4xx, and the lineage and the raw event are still
 // worth keeping. RunNote says why.
 func (db *DB) IngestOpenLineage(ctx context.Context, ev catalog.OpenLineageEvent, severities catalog.CheckSeverities) (*catalog.IngestResult, error) {
+	res, err := db.IngestOpenLineageBatch(ctx, []catalog.OpenLineageEvent{ev}, severities)
+	if err != nil {
+		return nil, err
+	}
+	return res[0], nil
+}
+
+// IngestOpenLineageBatch applies events in order in one transaction, as
+// IngestOpenLineage would one after the other. The transaction is retried
+// when Postgres picks it as a deadlock's victim or refuses to serialise it.
+func (db *DB) IngestOpenLineageBatch(ctx context.Context, evs []catalog.OpenLineageEvent, severities catalog.CheckSeverities) ([]*catalog.IngestResult, error) {
 	orgID, err := requireOrg(ctx)
 	if err != nil {
 		return nil, err
 	}
+	for attempt := 1; ; attempt++ {
+		res, err := db.ingestBatch(ctx, orgID, evs, severities)
+		if err == nil || !retriable(err) || attempt == maxTxAttempts {
+			return res, err
+		}
+	}
+}
+
+func (db *DB) ingestBatch(ctx context.Context, orgID string, evs []catalog.OpenLineageEvent, severities catalog.CheckSeverities) ([]*catalog.IngestResult, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	// One organization's events are applied one at a time (SQLite's
-	// immediate transactions already are): a run's events delivered at once
-	// then meet a consistent run, a job's edges the newest event, and no two
-	// events lock the same rows in opposite orders.
-	if err := tx.lockLineage(ctx, orgID); err != nil {
+	if err := tx.lockOpenLineage(ctx, orgID, evs); err != nil {
 		return nil, err
 	}
-	if ev, err = tx.placeUnderKnownRoot(ctx, orgID, ev); err != nil {
-		return nil, err
-	}
-	res := &catalog.IngestResult{Fingerprint: ev.Fingerprint}
-	if res.Duplicate, err = tx.storeOpenLineageEvent(ctx, orgID, ev); err != nil || res.Duplicate {
-		if err != nil {
+	out := make([]*catalog.IngestResult, len(evs))
+	runs := &eventRuns{byID: map[string]*eventRun{}, pipelines: map[[2]string]string{}}
+	for i, ev := range evs {
+		if ev, err = tx.placeUnderKnownRoot(ctx, orgID, ev); err != nil {
 			return nil, err
 		}
-		return res, tx.commit()
+		res := &catalog.IngestResult{Fingerprint: ev.Fingerprint}
+		out[i] = res
+		if res.Duplicate, err = tx.storeOpenLineageEvent(ctx, orgID, ev); err != nil {
+			return nil, err
+		} else if res.Duplicate {
+			continue
+		}
+		notes := &ingestNotes{at: ev.EventTime}
+		if err := tx.applyOpenLineageLineage(ctx, orgID, ev, notes); err != nil {
+			return nil, err
+		}
+		res.Warnings = notes.warnings
+		if ev.Kind == catalog.OpenLineageRunEvent {
+			if err := tx.queueEventRun(ctx, orgID, runs, ev, res); err != nil {
+				return nil, err
+			}
+		}
 	}
-	notes := &ingestNotes{at: ev.EventTime}
-	if err := tx.applyOpenLineageLineage(ctx, orgID, ev, notes); err != nil {
-		return nil, err
-	}
-	if ev.Kind == catalog.OpenLineageRunEvent {
-		if err := tx.applyOpenLineageRun(ctx, orgID, ev, severities, res); err != nil {
+	// The runs last, each once and in id order: a run's row lock is held
+	// from here to the commit only, and two transactions take the rows of
+	// the runs they share in one order.
+	for _, id := range slices.Sorted(maps.Keys(runs.byID)) {
+		if err := tx.applyOpenLineageRun(ctx, orgID, runs.byID[id], severities); err != nil {
 			return nil, err
 		}
 	}
-	res.Warnings = notes.warnings
-	return res, tx.commit()
+	return out, tx.commit()
+}
+
+// lockOpenLineage takes, on Postgres, what a batch of events needs so
+// that events of different jobs never wait for each other: the
+// organization's lineage lock shared (a pipeline's registration or
+// deletion, which may take dataset nodes back, holds it exclusively; a
+// DatasetEvent replaces its dataset's part as they do and takes it
+// exclusively too), then the lock of every job that reports lineage, in
+// one order. A job's lock covers its runs' records (openlineage_run_datasets),
+// its current run and its edges.
+func (tx *Tx) lockOpenLineage(ctx context.Context, orgID string, evs []catalog.OpenLineageEvent) error {
+	if tx.db.engine != Postgres {
+		return nil
+	}
+	lock := `SELECT pg_advisory_xact_lock_shared($1, $2)`
+	var jobs []int32
+	for _, ev := range evs {
+		if ev.Kind == catalog.OpenLineageDatasetEvent {
+			lock = `SELECT pg_advisory_xact_lock($1, $2)`
+		}
+		if ev.CarriesLineage() {
+			_, name := ev.LineageSource()
+			jobs = append(jobs, lineageLockKey(orgID+"\x00"+name))
+		}
+	}
+	if _, err := tx.exec(ctx, lock, lineageLockClass, lineageLockKey(orgID)); err != nil {
+		return fmt.Errorf("lock lineage: %w", err)
+	}
+	if len(jobs) == 0 {
+		return nil
+	}
+	slices.Sort(jobs)
+	jobs = slices.Compact(jobs)
+	if _, err := tx.exec(ctx, `SELECT count(pg_advisory_xact_lock($1, k)) FROM (SELECT k FROM unnest($2::int4[]) AS k ORDER BY k) AS s`,
+		jobLockClass, jobs); err != nil {
+		return fmt.Errorf("lock jobs: %w", err)
+	}
+	return nil
+}
+
+// jobLockClass is the first key of an OpenLineage job's advisory lock.
+const jobLockClass int32 = 7316003
+
+// maxTxAttempts bounds the retries of a transaction Postgres aborted as a
+// deadlock's victim or a serialisation failure.
+const maxTxAttempts = 5
+
+// retriable reports an abort that a new attempt of the same transaction
+// can get past.
+func retriable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001")
 }
 
 // storeOpenLineageEvent keeps the raw event and reports whether it had been
@@ -140,7 +223,9 @@ func (tx *Tx) mergeFacets(ctx context.Context, orgID string, node catalog.Datase
 		return err
 	}
 	var cur string
-	if err := tx.queryRow(ctx, `SELECT facets FROM datasets WHERE organization_id = $1 AND id = $2`, orgID, node.ID).Scan(&cur); err != nil {
+	// Under the row's lock: two events of different jobs may merge facets
+	// into one node at once.
+	if err := tx.queryRow(ctx, `SELECT facets FROM datasets WHERE organization_id = $1 AND id = $2`+tx.forUpdate(), orgID, node.ID).Scan(&cur); err != nil {
 		return fmt.Errorf("read facets: %w", err)
 	}
 	next, changed, tooLarge := catalog.MergeDatasetFacets([]byte(cur), facets, notes.at)
@@ -208,74 +293,137 @@ func (tx *Tx) ensureDataset(ctx context.Context, orgID string, d catalog.Dataset
 	return nil
 }
 
-// applyOpenLineageRun makes a RunEvent of a registered pipeline's job the
-// pipeline's run, keyed by the DAG run id (a task's events roll up to the
-// run of its DAG), and records the check results of its facets.
-func (tx *Tx) applyOpenLineageRun(ctx context.Context, orgID string, ev catalog.OpenLineageEvent, severities catalog.CheckSeverities, res *catalog.IngestResult) error {
-	pipeline, err := tx.openLineagePipeline(ctx, orgID, ev.PipelineNamespace, ev.Pipeline)
-	if err != nil || pipeline == "" {
-		return err // unregistered jobs keep their lineage only
+// eventRuns are the pipeline runs a batch's events apply to, by DAG run
+// id, with the pipelines of the jobs seen.
+type eventRuns struct {
+	byID      map[string]*eventRun
+	pipelines map[[2]string]string // (namespace, name) → pipeline, "" for none
+}
+
+// eventRun is one DAG run and the events to apply to it, in order.
+type eventRun struct {
+	id     string
+	events []catalog.OpenLineageEvent
+	res    []*catalog.IngestResult
+}
+
+// queueEventRun puts a RunEvent of a registered pipeline's job in line for
+// the pipeline's run, keyed by the DAG run id (a task's events roll up to
+// the run of its DAG).
+func (tx *Tx) queueEventRun(ctx context.Context, orgID string, runs *eventRuns, ev catalog.OpenLineageEvent, res *catalog.IngestResult) error {
+	job := [2]string{ev.PipelineNamespace, ev.Pipeline}
+	pipeline, seen := runs.pipelines[job]
+	if !seen {
+		var err error
+		if pipeline, err = tx.openLineagePipeline(ctx, orgID, job[0], job[1]); err != nil {
+			return err
+		}
+		runs.pipelines[job] = pipeline
+	}
+	if pipeline == "" {
+		return nil // unregistered jobs keep their lineage only
 	}
 	ev.Pipeline = pipeline
-	run, err := tx.applyEventToRun(ctx, orgID, ev)
+	r := runs.byID[ev.DAGRunID]
+	if r == nil {
+		r = &eventRun{id: ev.DAGRunID}
+		runs.byID[ev.DAGRunID] = r
+	}
+	r.events, r.res = append(r.events, ev), append(r.res, res)
+	return nil
+}
+
+// applyOpenLineageRun applies its events to a DAG run under the run's row
+// lock, creating the run with the first event that can, writes the run
+// once, and records the check results of the events' facets.
+func (tx *Tx) applyOpenLineageRun(ctx context.Context, orgID string, r *eventRun, severities catalog.CheckSeverities) error {
+	cur, err := findRun(ctx, tx, orgID, r.id, tx.forUpdate())
+	if catalog.ErrorCode(err) == catalog.ENOTFOUND {
+		cur, err = nil, nil
+	}
+	if err != nil {
+		return err
+	}
+	defs := definitions{tx: tx, orgID: orgID, severities: severities}
+	dirty, failed := false, false
+	for i, ev := range r.events {
+		res := r.res[i]
+		var run *catalog.Run // the run as the event found it (or created it)
+		if cur == nil {
+			created, _, err := ev.ApplyToRun(orgID, nil, tx.now)
+			if err == nil {
+				if testHookBeforeEventRunInsert != nil {
+					testHookBeforeEventRunInsert()
+				}
+				err = tx.insertRun(ctx, created)
+			}
+			switch {
+			case err == nil:
+				cur, run = created, created
+				res.Pipeline, res.RunID = ev.Pipeline, ev.DAGRunID
+			case errors.Is(err, errRunRaced):
+				// A POST /runs of the same id won: apply the event to its run.
+				if cur, err = findRun(ctx, tx, orgID, r.id, tx.forUpdate()); err != nil {
+					return err
+				}
+			default:
+				if err := runNote(res, ev, err); err != nil {
+					return err
+				}
+				continue
+			}
+		}
+		if run == nil {
+			next, changed, err := ev.ApplyToRun(orgID, cur, tx.now)
+			if err := runNote(res, ev, err); err != nil {
+				return err
+			} else if res.RunID == "" {
+				continue
+			}
+			run = cur
+			if changed {
+				cur, dirty = next, true
+			}
+		}
+		for _, oc := range ev.OpenLineageChecks(run.ID) {
+			if fresh, err := tx.recordOnce(ctx, orgID, run.ID, oc.Key); err != nil || !fresh {
+				if err != nil {
+					return err
+				}
+				continue // START and COMPLETE both carried it, or a repeat
+			}
+			c, err := tx.insertCheck(ctx, run, oc.Report, &defs)
+			if err != nil {
+				return err
+			}
+			res.Checks++
+			failed = failed || c.FailsRun()
+		}
+	}
+	if dirty {
+		if err := tx.updateRun(ctx, cur); err != nil {
+			return err
+		}
+	}
+	if failed && cur != nil && !cur.ChecksFailed {
+		return tx.markChecksFailed(ctx, orgID, cur.ID)
+	}
+	return nil
+}
+
+// runNote records on res whether the event applied to its run (err nil),
+// or why not (a conflict or an invalid change, which is no error of the
+// ingestion); any other error is returned.
+func runNote(res *catalog.IngestResult, ev catalog.OpenLineageEvent, err error) error {
 	switch code := catalog.ErrorCode(err); {
 	case err == nil:
 		res.Pipeline, res.RunID = ev.Pipeline, ev.DAGRunID
 	case code == catalog.ECONFLICT || code == catalog.EINVALID:
 		res.RunNote = catalog.ErrorMessage(err)
-		return nil
 	default:
 		return err
 	}
-	defs := definitions{tx: tx, orgID: orgID, severities: severities}
-	failed := false
-	for _, oc := range ev.OpenLineageChecks(run.ID) {
-		if fresh, err := tx.recordOnce(ctx, orgID, run.ID, oc.Key); err != nil || !fresh {
-			if err != nil {
-				return err
-			}
-			continue // START and COMPLETE both carried it, or a repeat
-		}
-		c, err := tx.insertCheck(ctx, run, oc.Report, &defs)
-		if err != nil {
-			return err
-		}
-		res.Checks++
-		failed = failed || c.FailsRun()
-	}
-	if failed && !run.ChecksFailed {
-		return tx.markChecksFailed(ctx, orgID, run.ID)
-	}
 	return nil
-}
-
-// applyEventToRun applies the event to its DAG run under the run's row
-// lock, creating the run if it is the first event, and returns the run as
-// it was found (or created).
-func (tx *Tx) applyEventToRun(ctx context.Context, orgID string, ev catalog.OpenLineageEvent) (*catalog.Run, error) {
-	cur, err := findRun(ctx, tx, orgID, ev.DAGRunID, tx.forUpdate())
-	if catalog.ErrorCode(err) == catalog.ENOTFOUND {
-		run, _, applyErr := ev.ApplyToRun(orgID, nil, tx.now)
-		if applyErr != nil {
-			return nil, applyErr
-		}
-		if testHookBeforeEventRunInsert != nil {
-			testHookBeforeEventRunInsert()
-		}
-		if err = tx.insertRun(ctx, run); !errors.Is(err, errRunRaced) {
-			return run, err
-		}
-		// A POST /runs of the same id won: apply the event to its run.
-		cur, err = findRun(ctx, tx, orgID, ev.DAGRunID, tx.forUpdate())
-	}
-	if err != nil {
-		return nil, err
-	}
-	next, changed, err := ev.ApplyToRun(orgID, cur, tx.now)
-	if err == nil && changed {
-		err = tx.updateRun(ctx, next)
-	}
-	return cur, err
 }
 
 // testHookBeforeEventRunInsert, set by a test, runs between finding no run

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
@@ -75,6 +77,9 @@ func (tx *Tx) declareDatasets(ctx context.Context, orgID string, src lineageSour
 	now := ts(tx.now)
 	var nodes, decls [][]any
 	seen := map[string]bool{}
+	// In id order: concurrent events inserting the same new nodes then
+	// wait for each other in one order rather than deadlock.
+	datasets = slices.SortedFunc(slices.Values(datasets), func(a, b catalog.Dataset) int { return strings.Compare(a.ID, b.ID) })
 	for _, d := range datasets {
 		if seen[d.ID] {
 			continue

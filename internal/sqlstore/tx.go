@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
@@ -14,23 +15,48 @@ type Tx struct {
 	*sql.Tx
 	db  *DB
 	now time.Time
+	// release gives back the SQLite write turn (see DB.writer) once.
+	release func()
 }
 
 // begin starts a read-write transaction acting in the context's
-// organization (see setOrg).
+// organization (see setOrg). On SQLite it first waits its turn among the
+// process's writers: SQLite admits one writer, and waiting here, in order,
+// costs nothing, where a connection waiting in SQLite's busy handler sleeps
+// and polls, and under many concurrent writers some wait past the timeout.
 func (db *DB) begin(ctx context.Context) (*Tx, error) {
+	release := func() {}
+	if db.writer != nil {
+		select {
+		case db.writer <- struct{}{}:
+			release = sync.OnceFunc(func() { <-db.writer })
+		case <-ctx.Done():
+			return nil, fmt.Errorf("begin: %w", ctx.Err())
+		}
+	}
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
+		release()
 		return nil, fmt.Errorf("begin: %w", translate(err))
 	}
-	t := &Tx{Tx: tx, db: db, now: db.now()}
+	t := &Tx{Tx: tx, db: db, now: db.now(), release: release}
 	if orgID := catalog.OrgIDFromContext(ctx); orgID != "" {
 		if err := t.setOrg(ctx, orgID); err != nil {
-			tx.Rollback()
+			t.Rollback()
 			return nil, err
 		}
 	}
 	return t, nil
+}
+
+// Rollback ends the transaction without its changes (a no-op after
+// commit, as for *sql.Tx).
+func (tx *Tx) Rollback() error {
+	err := tx.Tx.Rollback()
+	if tx.release != nil {
+		tx.release()
+	}
+	return err
 }
 
 // requireOrg returns the organization of the request; a store method without
@@ -108,7 +134,11 @@ func (tx *Tx) execOne(ctx context.Context, missing error, q string, args ...any)
 
 // commit commits tx, translating driver errors.
 func (tx *Tx) commit() error {
-	if err := tx.Commit(); err != nil {
+	err := tx.Commit()
+	if tx.release != nil {
+		tx.release()
+	}
+	if err != nil {
 		return fmt.Errorf("commit: %w", translate(err))
 	}
 	return nil
