@@ -5,6 +5,7 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -76,8 +77,8 @@ func BenchmarkRegisterPipeline(b *testing.B) {
 }
 
 // BenchmarkGetPipeline is an authenticated GET /api/v1/pipelines/{name}
-// (key cached) by 32 concurrent clients (ours), beside one raw query of the
-// pipeline's row per request (raw).
+// (key cached) by 32 concurrent clients (ours), beside a bare handler that
+// makes one raw query of the pipeline's row per request (raw).
 func BenchmarkGetPipeline(b *testing.B) {
 	for _, engine := range engines {
 		b.Run(string(engine), func(b *testing.B) {
@@ -91,14 +92,23 @@ func BenchmarkGetPipeline(b *testing.B) {
 					}
 				})
 			})
+			// One raw query per request behind a bare handler that answers
+			// its row as JSON, called the way ours is.
+			raw := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				var p struct{ Name, Owner, Definition string }
+				e.rawQueryRow(b, `SELECT p.name, p.owner, v.definition FROM pipelines p JOIN pipeline_versions v
+					ON v.organization_id = p.organization_id AND v.pipeline_name = p.name AND v.version = p.current_version
+					WHERE p.organization_id = $1 AND p.name = $2`, []any{e.orgID, r.PathValue("name")}, &p.Name, &p.Owner, &p.Definition)
+				w.Header().Set("Content-Type", "application/json")
+				json.NewEncoder(w).Encode(p)
+			})
+			mux := http.NewServeMux()
+			mux.Handle("GET /api/v1/pipelines/{name}", raw)
 			b.Run("raw", func(b *testing.B) {
 				b.SetParallelism(parallelism())
 				b.RunParallel(func(pb *testing.PB) {
-					var name, owner, def string
 					for pb.Next() {
-						e.rawQueryRow(b, `SELECT p.name, p.owner, v.definition FROM pipelines p JOIN pipeline_versions v
-							ON v.organization_id = p.organization_id AND v.pipeline_name = p.name AND v.version = p.current_version
-							WHERE p.organization_id = $1 AND p.name = $2`, []any{e.orgID, "orders"}, &name, &owner, &def)
+						call(b, mux, "GET", "/api/v1/pipelines/orders", e.key, "", 200)
 					}
 				})
 			})

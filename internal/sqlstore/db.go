@@ -17,7 +17,8 @@ import (
 	"time"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 )
 
@@ -39,6 +40,7 @@ type Options struct {
 // DB is the store. Now is the clock every transaction fixes once at its start.
 type DB struct {
 	sql       *sql.DB
+	pg        *pgxpool.Pool // Postgres: the pool under sql, used natively for reads
 	engine    Engine
 	secretKey []byte
 	Now       func() time.Time
@@ -60,15 +62,19 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	db := &DB{engine: EngineOf(dsn), secretKey: opt.SecretKey, Now: time.Now}
 	var err error
 	if db.engine == Postgres {
-		db.sql, err = sql.Open("pgx", dsn)
-		if err == nil {
-			poolMax := opt.PoolMax
-			if poolMax <= 0 {
-				poolMax = 10
+		// One pgx pool serves both reads, natively (see DB.query), and
+		// transactions, through database/sql over the same connections.
+		var cfg *pgxpool.Config
+		if cfg, err = pgxpool.ParseConfig(dsn); err == nil {
+			cfg.MaxConns = int32(opt.PoolMax)
+			if cfg.MaxConns <= 0 {
+				cfg.MaxConns = 10
 			}
-			db.sql.SetMaxOpenConns(poolMax)
-			db.sql.SetMaxIdleConns(max(opt.PoolMin, 1))
-			db.sql.SetConnMaxLifetime(30 * time.Minute)
+			cfg.MinConns = int32(min(max(opt.PoolMin, 0), int(cfg.MaxConns)))
+			cfg.MaxConnLifetime = 30 * time.Minute
+			if db.pg, err = pgxpool.NewWithConfig(ctx, cfg); err == nil {
+				db.sql = stdlib.OpenDBFromPool(db.pg)
+			}
 		}
 	} else {
 		if err := createPrivate(dsn); err != nil {
@@ -86,7 +92,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", db.engine, err)
 	}
 	if err := db.sql.PingContext(ctx); err != nil {
-		db.sql.Close()
+		db.Close()
 		return nil, fmt.Errorf("connect to %s: %w", db.engine, err)
 	}
 	return db, nil
@@ -129,7 +135,13 @@ func sqliteDSN(path string) string {
 func (db *DB) Engine() Engine { return db.engine }
 
 // Close closes the pool.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	err := db.sql.Close()
+	if db.pg != nil {
+		db.pg.Close()
+	}
+	return err
+}
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
+	"github.com/jackc/pgx/v5"
 )
 
 // Tx is a transaction with its time fixed at the start.
@@ -107,7 +108,7 @@ func (tx *Tx) query(ctx context.Context, q string, args ...any) (*Rows, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Rows{Rows: rows}, nil
+	return &Rows{sql: rows}, nil
 }
 
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *Row {
@@ -152,34 +153,45 @@ type querier interface {
 }
 
 // Reads outside a write transaction. On SQLite they go straight to the pool
-// (an immediate transaction would take the write lock). On Postgres row-level
-// security needs the organization set inside a transaction, so each read runs
-// in a short read-only one that Rows.Close ends.
+// (an immediate transaction would take the write lock). On Postgres
+// row-level security needs the organization set for the query's
+// transaction: the set_config and the query go to the server as one
+// pipeline ending in one Sync, which Postgres runs as one implicit
+// transaction (so set_config(..., true) applies to the query and ends with
+// it), in one round trip instead of BEGIN, set_config, the query and
+// ROLLBACK.
 func (db *DB) query(ctx context.Context, q string, args ...any) (*Rows, error) {
 	if db.engine != Postgres {
 		rows, err := db.sql.QueryContext(ctx, q, args...)
 		if err != nil {
 			return nil, err
 		}
-		return &Rows{Rows: rows}, nil
+		return &Rows{sql: rows}, nil
 	}
-	sqlTx, err := db.sql.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	conn, err := db.pg.Acquire(ctx)
 	if err != nil {
 		return nil, err
 	}
-	tx := &Tx{Tx: sqlTx, db: db}
-	if orgID := catalog.OrgIDFromContext(ctx); orgID != "" {
-		if err := tx.setOrg(ctx, orgID); err != nil {
-			sqlTx.Rollback()
-			return nil, err
-		}
+	batch := &pgx.Batch{}
+	batch.Queue(`SELECT set_config('app.org_id', $1, true)`, catalog.OrgIDFromContext(ctx))
+	batch.Queue(q, args...)
+	results := conn.SendBatch(ctx, batch)
+	if _, err := results.Exec(); err != nil {
+		results.Close()
+		conn.Release()
+		return nil, fmt.Errorf("set organization: %w", err)
 	}
-	rows, err := sqlTx.QueryContext(ctx, q, args...)
+	rows, err := results.Query()
 	if err != nil {
-		sqlTx.Rollback()
+		results.Close()
+		conn.Release()
 		return nil, err
 	}
-	return &Rows{Rows: rows, tx: sqlTx}, nil
+	return &Rows{pg: rows, done: func() error {
+		err := results.Close()
+		conn.Release()
+		return err
+	}}, nil
 }
 
 func (db *DB) queryRow(ctx context.Context, q string, args ...any) *Row {
@@ -187,19 +199,51 @@ func (db *DB) queryRow(ctx context.Context, q string, args ...any) *Row {
 	return &Row{rows: rows, err: err}
 }
 
-// Rows are the results of a query; Close also ends the read transaction
-// they belong to, if any.
+// Rows are the results of a query: database/sql's (SQLite, and inside a
+// transaction), or pgx's for a Postgres read outside one, whose Close
+// gives the connection back.
 type Rows struct {
-	*sql.Rows
-	tx *sql.Tx
+	sql  *sql.Rows
+	pg   pgx.Rows
+	done func() error
 }
 
-// Close closes the rows and ends their read transaction.
+// Next prepares the next row for Scan.
+func (r *Rows) Next() bool {
+	if r.pg != nil {
+		return r.pg.Next()
+	}
+	return r.sql.Next()
+}
+
+// Scan copies the current row into dest.
+func (r *Rows) Scan(dest ...any) error {
+	if r.pg != nil {
+		return r.pg.Scan(dest...)
+	}
+	return r.sql.Scan(dest...)
+}
+
+// Err is the error that ended the iteration, if any.
+func (r *Rows) Err() error {
+	if r.pg != nil {
+		return r.pg.Err()
+	}
+	return r.sql.Err()
+}
+
+// Close closes the rows and gives back what they hold.
 func (r *Rows) Close() error {
-	err := r.Rows.Close()
-	if r.tx != nil {
-		r.tx.Rollback() // read-only: nothing to keep
-		r.tx = nil
+	if r.pg == nil {
+		return r.sql.Close()
+	}
+	r.pg.Close()
+	err := r.pg.Err()
+	if r.done != nil {
+		if derr := r.done(); err == nil {
+			err = derr
+		}
+		r.done = nil
 	}
 	return err
 }
