@@ -19,7 +19,7 @@ import (
 	"github.com/dataxpipe/catalog/internal/catalog"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	_ "modernc.org/sqlite"           // registers the "sqlite" driver
 )
 
 // Engine names the database behind a DB.
