@@ -112,13 +112,14 @@ func (s *Server) listPipelines(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getPipeline(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.store.FindPipeline(r.Context(), r.PathValue("name"))
+	p, last, err := s.store.FindPipelineWithLastRun(r.Context(), r.PathValue("name"))
 	if err != nil {
 		return err
 	}
 	v := viewPipeline(p)
-	if v.LastRun, err = s.lastRun(r.Context(), p.Name); err != nil {
-		return err
+	if last != nil {
+		summary := viewRunSummary(last)
+		v.LastRun = &summary
 	}
 	if err := s.markLate(r.Context(), []*pipelineSummary{&v.pipelineSummary}); err != nil {
 		return err

@@ -27,6 +27,10 @@ type Store interface {
 	openLineageStore
 	catalog.WebhookService // webhook endpoints and their deliveries (webhooks.go)
 	LatePipelines(ctx context.Context, names []string) (map[string]time.Time, error)
+	// FindPipelineWithLastRun is FindPipeline with the newest run of the
+	// pipeline (nil for none) in one query: GET /pipelines/{name} answers
+	// both.
+	FindPipelineWithLastRun(ctx context.Context, name string) (*catalog.Pipeline, *catalog.Run, error)
 	// Ping checks the database answers; Pending lists unapplied migrations.
 	Ping(ctx context.Context) error
 	Pending(ctx context.Context) ([]string, error)

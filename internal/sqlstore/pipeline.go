@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
 )
@@ -42,6 +43,48 @@ func findPipeline(ctx context.Context, q querier, orgID, name string) (*catalog.
 	}
 	p.ContentHash, p.Definition = hash, json.RawMessage(def)
 	return p, nil
+}
+
+// FindPipelineWithLastRun is FindPipeline with the pipeline's newest run
+// (as ListRuns orders them; nil for none), in one query.
+func (db *DB) FindPipelineWithLastRun(ctx context.Context, name string) (*catalog.Pipeline, *catalog.Run, error) {
+	orgID, err := requireOrg(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var def, hash string
+	var id, status, runErr, attrs sql.NullString
+	var failed sql.NullBool
+	var started, finished, created, updated *time.Time
+	p, err := scanPipeline(db.queryRow(ctx, `SELECT `+pipelineColumns+`, v.content_hash, v.definition,
+		r.run_id, r.status, r.started_at, r.finished_at, r.error, r.attributes, r.checks_failed, r.created_at, r.updated_at
+		FROM pipelines p JOIN pipeline_versions v
+		  ON v.organization_id = p.organization_id AND v.pipeline_name = p.name AND v.version = p.current_version
+		LEFT JOIN runs r ON r.organization_id = p.organization_id AND r.run_id = (SELECT l.run_id FROM runs l
+		  WHERE l.organization_id = p.organization_id AND l.pipeline_name = p.name ORDER BY l.started_at DESC, l.run_id DESC LIMIT 1)
+		WHERE p.organization_id = $1 AND p.name = $2`, orgID, name), &hash, &def,
+		&id, &status, nullTimeCol{&started}, nullTimeCol{&finished}, &runErr, &attrs, &failed, nullTimeCol{&created}, nullTimeCol{&updated})
+	if err != nil {
+		return nil, nil, notFound(err, "No pipeline %q in this organization.", name)
+	}
+	p.ContentHash, p.Definition = hash, json.RawMessage(def)
+	if !id.Valid {
+		return p, nil, nil
+	}
+	run := &catalog.Run{OrgID: orgID, ID: id.String, PipelineName: p.Name, Status: status.String, FinishedAt: finished,
+		Error: runErr.String, ChecksFailed: failed.Bool}
+	for _, t := range []struct {
+		to   *time.Time
+		from *time.Time
+	}{{&run.StartedAt, started}, {&run.CreatedAt, created}, {&run.UpdatedAt, updated}} {
+		if t.from != nil {
+			*t.to = *t.from
+		}
+	}
+	if attrs.Valid {
+		run.Attributes = []byte(attrs.String)
+	}
+	return p, run, nil
 }
 
 // FindPipeline returns a pipeline at its current version.
