@@ -65,6 +65,19 @@ func (db *DB) applyRunEvent(ctx context.Context, orgID string, ev catalog.RunEve
 	}
 	defer tx.Rollback()
 	problems := ev.Validate()
+	ch := ev.Change()
+	if ev.RunID != "" && len(problems) == 0 {
+		// The common case, a new run of a known pipeline, is one insert:
+		// it stores nothing when the pipeline is unknown or the id taken,
+		// which the checks below then tell apart.
+		if run, err := catalog.NewRun(orgID, ev.RunID, ch, tx.now); err == nil {
+			if err := tx.insertRunOfPipeline(ctx, run); err == nil {
+				return run, true, tx.commit()
+			} else if !errors.Is(err, errRunRaced) {
+				return nil, false, err
+			}
+		}
+	}
 	if known, err := tx.pipelineExists(ctx, orgID, ev.PipelineName); err != nil {
 		return nil, false, err
 	} else if !known && ev.PipelineName != "" {
@@ -73,7 +86,6 @@ func (db *DB) applyRunEvent(ctx context.Context, orgID string, ev catalog.RunEve
 	if len(problems) > 0 {
 		return nil, false, catalog.Invalid(problems)
 	}
-	ch := ev.Change()
 	if ev.RunID != "" {
 		cur, err := findRun(ctx, tx, orgID, ev.RunID, tx.forUpdate())
 		if err == nil {
@@ -144,6 +156,19 @@ func (tx *Tx) insertRun(ctx context.Context, run *catalog.Run) error {
 	if err == nil {
 		err = tx.announceRun(ctx, run) // webhooks: run.failed, run.succeeded (outbox.go)
 	}
+	if err != nil && err != errRunRaced {
+		return fmt.Errorf("insert run: %w", err)
+	}
+	return err
+}
+
+// insertRunOfPipeline stores a new run if its pipeline exists, or returns
+// errRunRaced when it stored nothing (no such pipeline, or the id taken).
+func (tx *Tx) insertRunOfPipeline(ctx context.Context, run *catalog.Run) error {
+	err := tx.execOne(ctx, errRunRaced, `INSERT INTO runs (`+runColumns+`) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
+		WHERE EXISTS (SELECT 1 FROM pipelines WHERE organization_id = $1 AND name = $3) ON CONFLICT DO NOTHING`,
+		run.OrgID, run.ID, run.PipelineName, run.Status, ts(run.StartedAt), tsPtr(run.FinishedAt), run.Error, nullText(run.Attributes),
+		run.ChecksFailed, ts(run.CreatedAt), ts(run.UpdatedAt))
 	if err != nil && err != errRunRaced {
 		return fmt.Errorf("insert run: %w", err)
 	}
