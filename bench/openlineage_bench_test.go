@@ -15,10 +15,12 @@ import (
 // olEvent is the n-th event: a task COMPLETE of the registered pipeline p
 // rolling up into its DAG run, reading one table and writing another: the
 // common Airflow event, touching the raw event table, the run and the
-// job's lineage. A DAG run has dagTasks consecutive tasks, as a day's run
-// of a DAG has; its 50 jobs are shared by all DAG runs.
+// job's lineage. A DAG run has dagTasks tasks and dagsInFlight DAG runs
+// are in flight at once (consecutive events belong to different ones), as
+// in an organization whose 32 producers are busy with many DAGs; the 50
+// jobs are shared by all DAG runs.
 func olEvent(n int64) string {
-	dag := benchUUID(1<<40 + n/dagTasks)
+	dag := benchUUID(1<<40 + dagOf(n))
 	return fmt.Sprintf(`{"eventType":"COMPLETE","eventTime":"2024-05-01T02:00:00Z","producer":"https://example.com/bench",
 	 "schemaURL":"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
 	 "run":{"runId":"%s","facets":{"parent":{"run":{"runId":"%s"},"job":{"namespace":"airflow://bench","name":"p"}}}},
@@ -27,8 +29,15 @@ func olEvent(n int64) string {
 	 "outputs":[{"namespace":"bigquery","name":"an.table_%d"}]}`, benchUUID(n), dag, n%50, n%50)
 }
 
-// dagTasks is how many task events one DAG run of the benchmark has.
-const dagTasks = 20
+// dagTasks is how many task events one DAG run of the benchmark has, and
+// dagsInFlight how many DAG runs receive events at once.
+const (
+	dagTasks     = 20
+	dagsInFlight = 64
+)
+
+// dagOf is the DAG run of the n-th event.
+func dagOf(n int64) int64 { return n/(dagTasks*dagsInFlight)*dagsInFlight + n%dagsInFlight }
 
 // benchUUID makes the n-th distinct run id.
 func benchUUID(n int64) string { return fmt.Sprintf("0190f1e4-0000-7000-8000-%012x", n) }
@@ -89,7 +98,7 @@ func (e *env) rawInsertEvents(b *testing.B, n *atomic.Int64, size int) {
 	now := time.Now().UTC().Format(time.RFC3339Nano)
 	row := func() []any {
 		i := n.Add(1)
-		return []any{e.orgID, fmt.Sprintf("raw%016x", i), benchUUID(i), benchUUID(1<<40 + i/dagTasks), "airflow://bench", fmt.Sprintf("p.task_%d", i%50),
+		return []any{e.orgID, fmt.Sprintf("raw%016x", i), benchUUID(i), benchUUID(1<<40 + dagOf(i)), "airflow://bench", fmt.Sprintf("p.task_%d", i%50),
 			"COMPLETE", "2024-05-01T02:00:00Z", now, true, olEvent(i)}
 	}
 	if e.pg != nil {

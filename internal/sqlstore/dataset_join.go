@@ -44,7 +44,8 @@ func (tx *Tx) addAlias(ctx context.Context, orgID, namespace, name, into string)
 	}
 	if n, err := res.RowsAffected(); err != nil || n > 0 {
 		// A new alias can merge what concurrent events said of it: they
-		// finish first (OpenLineage ingestion holds the lock shared).
+		// finish first (OpenLineage ingestion, holding the lock shared,
+		// starts over holding it exclusively).
 		if err := tx.lockLineage(ctx, orgID); err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -99,11 +100,20 @@ func (tx *Tx) lockLineage(ctx context.Context, orgID string) error {
 	if tx.db.engine != Postgres {
 		return nil
 	}
+	if tx.lineageShared {
+		// Upgrading in place would deadlock with every other holder doing
+		// the same: the transaction starts over holding it exclusively.
+		return errLineageExclusive
+	}
 	if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, lineageLockClass, lineageLockKey(orgID)); err != nil {
 		return fmt.Errorf("lock lineage: %w", err)
 	}
 	return nil
 }
+
+// errLineageExclusive says a transaction holding the lineage lock shared
+// came to a step that needs it exclusively.
+var errLineageExclusive = errors.New("the lineage lock is needed exclusively")
 
 // lineageLockClass is the first key of lineage advisory locks, apart from
 // the migration lock (7316001).

@@ -38,25 +38,32 @@ func (db *DB) IngestOpenLineageBatch(ctx context.Context, evs []catalog.OpenLine
 	if err != nil {
 		return nil, err
 	}
+	exclusive := slices.ContainsFunc(evs, func(ev catalog.OpenLineageEvent) bool { return ev.Kind == catalog.OpenLineageDatasetEvent })
 	for attempt := 1; ; attempt++ {
-		res, err := db.ingestBatch(ctx, orgID, evs, severities)
+		res, err := db.ingestBatch(ctx, orgID, evs, severities, exclusive)
+		if errors.Is(err, errLineageExclusive) && !exclusive {
+			exclusive = true // a new alias: again, holding the graph alone
+			continue
+		}
 		if err == nil || !retriable(err) || attempt == maxTxAttempts {
 			return res, err
 		}
 	}
 }
 
-func (db *DB) ingestBatch(ctx context.Context, orgID string, evs []catalog.OpenLineageEvent, severities catalog.CheckSeverities) ([]*catalog.IngestResult, error) {
+func (db *DB) ingestBatch(ctx context.Context, orgID string, evs []catalog.OpenLineageEvent, severities catalog.CheckSeverities, exclusive bool) ([]*catalog.IngestResult, error) {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	if err := tx.lockOpenLineage(ctx, orgID, evs); err != nil {
+	if err := tx.lockOpenLineage(ctx, orgID, exclusive); err != nil {
 		return nil, err
 	}
 	out := make([]*catalog.IngestResult, len(evs))
 	runs := &eventRuns{byID: map[string]*eventRun{}, pipelines: map[[2]string]string{}}
+	jobs := jobRuns{}
+	notes := make([]*ingestNotes, len(evs))
 	for i, ev := range evs {
 		if ev, err = tx.placeUnderKnownRoot(ctx, orgID, ev); err != nil {
 			return nil, err
@@ -68,15 +75,23 @@ func (db *DB) ingestBatch(ctx context.Context, orgID string, evs []catalog.OpenL
 		} else if res.Duplicate {
 			continue
 		}
-		notes := &ingestNotes{at: ev.EventTime}
-		if err := tx.applyOpenLineageLineage(ctx, orgID, ev, notes); err != nil {
+		n := &ingestNotes{at: ev.EventTime}
+		if err := tx.applyOpenLineageLineage(ctx, orgID, ev, n, jobs); err != nil {
 			return nil, err
 		}
-		res.Warnings = notes.warnings
+		notes[i] = n
 		if ev.Kind == catalog.OpenLineageRunEvent {
 			if err := tx.queueEventRun(ctx, orgID, runs, ev, res); err != nil {
 				return nil, err
 			}
+		}
+	}
+	if err := tx.applyJobRuns(ctx, orgID, jobs); err != nil {
+		return nil, err
+	}
+	for i, n := range notes {
+		if n != nil {
+			out[i].Warnings = n.warnings
 		}
 	}
 	// The runs last, each once and in id order: a run's row lock is held
@@ -90,46 +105,25 @@ func (db *DB) ingestBatch(ctx context.Context, orgID string, evs []catalog.OpenL
 	return out, tx.commit()
 }
 
-// lockOpenLineage takes, on Postgres, what a batch of events needs so
-// that events of different jobs never wait for each other: the
-// organization's lineage lock shared (a pipeline's registration or
-// deletion, which may take dataset nodes back, holds it exclusively; a
-// DatasetEvent replaces its dataset's part as they do and takes it
-// exclusively too), then the lock of every job that reports lineage, in
-// one order. A job's lock covers its runs' records (openlineage_run_datasets),
-// its current run and its edges.
-func (tx *Tx) lockOpenLineage(ctx context.Context, orgID string, evs []catalog.OpenLineageEvent) error {
+// lockOpenLineage takes, on Postgres, the organization's lineage lock,
+// shared unless exclusive, so that events never wait for each other here:
+// a pipeline's registration or deletion, which may take dataset nodes back,
+// holds it exclusively, and so does ingestion that replaces a dataset's
+// part as they do (a DatasetEvent) or merges nodes (a new alias). The jobs'
+// locks come at the end (applyJobRuns).
+func (tx *Tx) lockOpenLineage(ctx context.Context, orgID string, exclusive bool) error {
 	if tx.db.engine != Postgres {
 		return nil
 	}
-	lock := `SELECT pg_advisory_xact_lock_shared($1, $2)`
-	var jobs []int32
-	for _, ev := range evs {
-		if ev.Kind == catalog.OpenLineageDatasetEvent {
-			lock = `SELECT pg_advisory_xact_lock($1, $2)`
-		}
-		if ev.CarriesLineage() {
-			_, name := ev.LineageSource()
-			jobs = append(jobs, lineageLockKey(orgID+"\x00"+name))
-		}
+	if exclusive {
+		return tx.lockLineage(ctx, orgID)
 	}
-	if _, err := tx.exec(ctx, lock, lineageLockClass, lineageLockKey(orgID)); err != nil {
+	if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock_shared($1, $2)`, lineageLockClass, lineageLockKey(orgID)); err != nil {
 		return fmt.Errorf("lock lineage: %w", err)
 	}
-	if len(jobs) == 0 {
-		return nil
-	}
-	slices.Sort(jobs)
-	jobs = slices.Compact(jobs)
-	if _, err := tx.exec(ctx, `SELECT count(pg_advisory_xact_lock($1, k)) FROM (SELECT k FROM unnest($2::int4[]) AS k ORDER BY k) AS s`,
-		jobLockClass, jobs); err != nil {
-		return fmt.Errorf("lock jobs: %w", err)
-	}
+	tx.lineageShared = true
 	return nil
 }
-
-// jobLockClass is the first key of an OpenLineage job's advisory lock.
-const jobLockClass int32 = 7316003
 
 // maxTxAttempts bounds the retries of a transaction Postgres aborted as a
 // deadlock's victim or a serialisation failure.
@@ -224,8 +218,9 @@ func (tx *Tx) mergeFacets(ctx context.Context, orgID string, node catalog.Datase
 	}
 	var cur string
 	// Under the row's lock: two events of different jobs may merge facets
-	// into one node at once.
-	if err := tx.queryRow(ctx, `SELECT facets FROM datasets WHERE organization_id = $1 AND id = $2`+tx.forUpdate(), orgID, node.ID).Scan(&cur); err != nil {
+	// into one node at once. (NO KEY: edges referencing the node need not
+	// wait for it.)
+	if err := tx.queryRow(ctx, `SELECT facets FROM datasets WHERE organization_id = $1 AND id = $2`+tx.forNoKeyUpdate(), orgID, node.ID).Scan(&cur); err != nil {
 		return fmt.Errorf("read facets: %w", err)
 	}
 	next, changed, tooLarge := catalog.MergeDatasetFacets([]byte(cur), facets, notes.at)

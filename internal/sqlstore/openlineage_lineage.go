@@ -1,10 +1,12 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -21,7 +23,7 @@ import (
 // or a recomputation from stored facts, so any delivery order of the same
 // events leaves the same graph.
 
-func (tx *Tx) applyOpenLineageLineage(ctx context.Context, orgID string, ev catalog.OpenLineageEvent, notes *ingestNotes) error {
+func (tx *Tx) applyOpenLineageLineage(ctx context.Context, orgID string, ev catalog.OpenLineageEvent, notes *ingestNotes, runs jobRuns) error {
 	switch {
 	case ev.Kind == catalog.OpenLineageDatasetEvent && ev.Dataset != nil:
 		d, err := tx.eventDataset(ctx, orgID, *ev.Dataset, notes)
@@ -47,28 +49,89 @@ func (tx *Tx) applyOpenLineageLineage(ctx context.Context, orgID string, ev cata
 		return err
 	}
 	key := ev.RunKey()
-	if err := tx.recordRunDatasets(ctx, orgID, key, "in", ins, ev.EventTime); err != nil {
+	if err := tx.recordRunDatasets(ctx, orgID, key, ins, outs, ev.EventTime); err != nil {
 		return err
 	}
-	if err := tx.recordRunDatasets(ctx, orgID, key, "out", outs, ev.EventTime); err != nil {
-		return err
+	// What the run's record now says of its job's edges is worked out once
+	// per run and transaction, at its end (applyJobRuns).
+	r := runs[[2]string{name, key}]
+	if r == nil {
+		r = &jobRun{src: src, key: key}
+		runs[[2]string{name, key}] = r
 	}
-	runIns, runOuts, err := tx.runDatasets(ctx, orgID, key)
-	if err != nil {
-		return err
-	}
-	edges, dropped := catalog.RunLineage(runIns, runOuts)
-	if dropped > 0 {
-		notes.warnings = append(notes.warnings, catalog.IngestWarning{Cap: "edges", Message: fmt.Sprintf(
-			"The run's inputs × outputs give %d edges; the first %d (by dataset id) were kept, %d were not.",
-			len(edges)+dropped, catalog.MaxOpenLineageEdges, dropped)})
-	}
-	current, err := tx.claimCurrentRun(ctx, orgID, name, key, catalog.RunReportedAt(runIns, runOuts))
-	if err != nil {
-		return err
-	}
-	return tx.mergeJobEdges(ctx, orgID, src, edges, current)
+	r.notes = notes
+	return nil
 }
+
+// jobRuns are the runs whose records a transaction's events widened, by
+// (job, run key).
+type jobRuns map[[2]string]*jobRun
+
+// jobRun is one run of a job: its source, its key, and the notes of its
+// latest event in the transaction (where a cap it meets is reported).
+type jobRun struct {
+	src   lineageSource
+	key   string
+	notes *ingestNotes
+}
+
+// applyJobRuns merges each run's edges into its job's, under the locks of
+// the jobs taken here, in key order, and held to the commit only: events
+// of one job wait for each other from here on, not for their whole
+// transaction.
+func (tx *Tx) applyJobRuns(ctx context.Context, orgID string, runs jobRuns) error {
+	if len(runs) == 0 {
+		return nil
+	}
+	keys := slices.SortedFunc(maps.Keys(runs), func(a, b [2]string) int { return cmp.Or(strings.Compare(a[0], b[0]), strings.Compare(a[1], b[1])) })
+	if err := tx.lockJobs(ctx, orgID, keys); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		r := runs[k]
+		runIns, runOuts, err := tx.runDatasets(ctx, orgID, r.key)
+		if err != nil {
+			return err
+		}
+		edges, dropped := catalog.RunLineage(runIns, runOuts)
+		if dropped > 0 {
+			r.notes.warnings = append(r.notes.warnings, catalog.IngestWarning{Cap: "edges", Message: fmt.Sprintf(
+				"The run's inputs × outputs give %d edges; the first %d (by dataset id) were kept, %d were not.",
+				len(edges)+dropped, catalog.MaxOpenLineageEdges, dropped)})
+		}
+		current, err := tx.claimCurrentRun(ctx, orgID, r.src.name, r.key, catalog.RunReportedAt(runIns, runOuts))
+		if err != nil {
+			return err
+		}
+		if err := tx.mergeJobEdges(ctx, orgID, r.src, edges, current); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lockJobs takes, on Postgres, the advisory lock of every job of keys
+// ((job, run key) pairs), in lock-key order. A job's lock covers its
+// current run and its edges.
+func (tx *Tx) lockJobs(ctx context.Context, orgID string, keys [][2]string) error {
+	if tx.db.engine != Postgres {
+		return nil
+	}
+	jobs := make([]int32, 0, len(keys))
+	for _, k := range keys {
+		jobs = append(jobs, lineageLockKey(orgID+"\x00"+k[0]))
+	}
+	slices.Sort(jobs)
+	jobs = slices.Compact(jobs)
+	if _, err := tx.exec(ctx, `SELECT count(pg_advisory_xact_lock($1, k)) FROM (SELECT k FROM unnest($2::int4[]) AS k ORDER BY k) AS s`,
+		jobLockClass, jobs); err != nil {
+		return fmt.Errorf("lock jobs: %w", err)
+	}
+	return nil
+}
+
+// jobLockClass is the first key of an OpenLineage job's advisory lock.
+const jobLockClass int32 = 7316003
 
 // declareDatasets makes src a declarer of datasets, adding the nodes that
 // do not exist yet. A job's declarations are never taken back: its older
@@ -96,17 +159,24 @@ func (tx *Tx) declareDatasets(ctx context.Context, orgID string, src lineageSour
 		VALUES %s ON CONFLICT (organization_id, source_kind, source_name, dataset_id) DO NOTHING`, decls)
 }
 
-// recordRunDatasets widens the run's record of the datasets on one side to
-// include the event's time.
-func (tx *Tx) recordRunDatasets(ctx context.Context, orgID, key, side string, list []catalog.Dataset, at time.Time) error {
+// recordRunDatasets widens the run's record of its inputs and outputs to
+// include the event's time, in one statement.
+func (tx *Tx) recordRunDatasets(ctx context.Context, orgID, key string, ins, outs []catalog.Dataset, at time.Time) error {
 	var rows [][]any
-	seen := map[string]bool{}
-	for _, d := range list {
-		if !seen[d.ID] {
-			seen[d.ID] = true
-			rows = append(rows, []any{orgID, key, side, d.ID, ts(at), ts(at)})
+	seen := map[[2]string]bool{}
+	for side, list := range map[string][]catalog.Dataset{"in": ins, "out": outs} {
+		for _, d := range list {
+			if k := [2]string{side, d.ID}; !seen[k] {
+				seen[k] = true
+				rows = append(rows, []any{orgID, key, side, d.ID, ts(at), ts(at)})
+			}
 		}
 	}
+	// In key order, so that two events of one run cannot lock its rows in
+	// opposite orders.
+	slices.SortFunc(rows, func(a, b []any) int {
+		return cmp.Or(strings.Compare(a[2].(string), b[2].(string)), strings.Compare(a[3].(string), b[3].(string)))
+	})
 	return tx.insertRows(ctx, `INSERT INTO openlineage_run_datasets AS r (organization_id, run_key, side, dataset_id, first_seen_at, last_seen_at)
 		VALUES %s ON CONFLICT (organization_id, run_key, side, dataset_id) DO UPDATE SET
 		first_seen_at = CASE WHEN excluded.first_seen_at < r.first_seen_at THEN excluded.first_seen_at ELSE r.first_seen_at END,

@@ -18,6 +18,10 @@ type Tx struct {
 	now time.Time
 	// release gives back the SQLite write turn (see DB.writer) once.
 	release func()
+	// lineageShared: the transaction holds the organization's lineage lock
+	// shared (OpenLineage ingestion), and a step that needs it exclusively
+	// must start over (lockLineage).
+	lineageShared bool
 }
 
 // begin starts a read-write transaction acting in the context's
@@ -95,6 +99,15 @@ func (tx *Tx) setOrg(ctx context.Context, orgID string) error {
 func (tx *Tx) forUpdate() string {
 	if tx.db.engine == Postgres {
 		return ` FOR UPDATE`
+	}
+	return ``
+}
+
+// forNoKeyUpdate is forUpdate for a change that leaves the row's key as
+// it is, so that rows referencing it by foreign key are not kept waiting.
+func (tx *Tx) forNoKeyUpdate() string {
+	if tx.db.engine == Postgres {
+		return ` FOR NO KEY UPDATE`
 	}
 	return ``
 }
