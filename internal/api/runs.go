@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"time"
@@ -117,16 +116,6 @@ func (s *Server) getRun(w http.ResponseWriter, r *http.Request) error {
 	}
 	return respond(w, http.StatusOK, runDetailView{runView: viewRun(run), Checks: mapList(checks, viewCheckResult),
 		ChecksSummary: checksSummaryView(sum)})
-}
-
-// lastRun is the newest run of a pipeline, or nil when it has none.
-func (s *Server) lastRun(ctx context.Context, pipeline string) (*runSummary, error) {
-	runs, _, err := s.store.ListRuns(ctx, catalog.RunFilter{PipelineName: pipeline, Page: catalog.Page{Limit: 1}})
-	if err != nil || len(runs) == 0 {
-		return nil, err
-	}
-	v := viewRunSummary(runs[0])
-	return &v, nil
 }
 
 // timeFields parses timestamps of a body and collects the problems: read as
