@@ -14,6 +14,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
@@ -46,6 +47,10 @@ type DB struct {
 	Now       func() time.Time
 	// writer holds the one SQLite write turn (nil on Postgres; see begin).
 	writer chan struct{}
+	// stmts are SQLite's prepared statements by text (nil on Postgres; see
+	// prepared).
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
 }
 
 // EngineOf tells which engine a DATAXPIPE_DB value selects.
@@ -86,6 +91,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 			db.sql.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
 			db.sql.SetMaxIdleConns(4)
 			db.writer = make(chan struct{}, 1)
+			db.stmts = map[string]*sql.Stmt{}
 		}
 	}
 	if err != nil {
@@ -136,6 +142,12 @@ func (db *DB) Engine() Engine { return db.engine }
 
 // Close closes the pool.
 func (db *DB) Close() error {
+	db.stmtMu.Lock()
+	for _, st := range db.stmts {
+		st.Close()
+	}
+	db.stmts = nil
+	db.stmtMu.Unlock()
 	err := db.sql.Close()
 	if db.pg != nil {
 		db.pg.Close()

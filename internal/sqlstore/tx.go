@@ -113,10 +113,20 @@ func (tx *Tx) forNoKeyUpdate() string {
 }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := tx.db.prepared(ctx, q); st != nil {
+		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
 	return tx.ExecContext(ctx, q, args...)
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*Rows, error) {
+	if st := tx.db.prepared(ctx, q); st != nil {
+		rows, err := tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+		if err != nil {
+			return nil, err
+		}
+		return &Rows{sql: rows}, nil
+	}
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -175,6 +185,13 @@ type querier interface {
 // ROLLBACK.
 func (db *DB) query(ctx context.Context, q string, args ...any) (*Rows, error) {
 	if db.engine != Postgres {
+		if st := db.prepared(ctx, q); st != nil {
+			rows, err := st.QueryContext(ctx, args...)
+			if err != nil {
+				return nil, err
+			}
+			return &Rows{sql: rows}, nil
+		}
 		rows, err := db.sql.QueryContext(ctx, q, args...)
 		if err != nil {
 			return nil, err
@@ -283,4 +300,36 @@ func (r *Row) Scan(dest ...any) error {
 		return err
 	}
 	return r.rows.Close()
+}
+
+// maxPrepared bounds the SQLite statement cache: queries built piece by
+// piece (IN lists, multi-row VALUES) come in many texts, which are run
+// unprepared once it is full.
+const maxPrepared = 512
+
+// prepared returns the SQLite statement for q, preparing it once (nil on
+// Postgres, whose pgx connections cache statements themselves, or when q
+// does not prepare: running it unprepared then reports the error). Parsing
+// a statement costs modernc SQLite more than running most of ours.
+func (db *DB) prepared(ctx context.Context, q string) *sql.Stmt {
+	if db.engine == Postgres {
+		return nil
+	}
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	if db.stmts == nil {
+		return nil // closed
+	}
+	if st, ok := db.stmts[q]; ok {
+		return st
+	}
+	if len(db.stmts) >= maxPrepared {
+		return nil
+	}
+	st, err := db.sql.PrepareContext(context.WithoutCancel(ctx), q)
+	if err != nil {
+		return nil
+	}
+	db.stmts[q] = st
+	return st
 }
