@@ -61,7 +61,7 @@ func (db *DB) ingestBatch(ctx context.Context, orgID string, evs []catalog.OpenL
 		return nil, err
 	}
 	out := make([]*catalog.IngestResult, len(evs))
-	runs := &eventRuns{byID: map[string]*eventRun{}, pipelines: map[[2]string]string{}}
+	runs := &eventRuns{byID: map[string]*dagRunEvents{}, pipelines: map[[2]string]string{}}
 	jobs := jobRuns{}
 	notes := make([]*ingestNotes, len(evs))
 	for i, ev := range evs {
@@ -291,12 +291,12 @@ func (tx *Tx) ensureDataset(ctx context.Context, orgID string, d catalog.Dataset
 // eventRuns are the pipeline runs a batch's events apply to, by DAG run
 // id, with the pipelines of the jobs seen.
 type eventRuns struct {
-	byID      map[string]*eventRun
+	byID      map[string]*dagRunEvents
 	pipelines map[[2]string]string // (namespace, name) → pipeline, "" for none
 }
 
-// eventRun is one DAG run and the events to apply to it, in order.
-type eventRun struct {
+// dagRunEvents is one DAG run and the events to apply to it, in order.
+type dagRunEvents struct {
 	id     string
 	events []catalog.OpenLineageEvent
 	res    []*catalog.IngestResult
@@ -321,7 +321,7 @@ func (tx *Tx) queueEventRun(ctx context.Context, orgID string, runs *eventRuns, 
 	ev.Pipeline = pipeline
 	r := runs.byID[ev.DAGRunID]
 	if r == nil {
-		r = &eventRun{id: ev.DAGRunID}
+		r = &dagRunEvents{id: ev.DAGRunID}
 		runs.byID[ev.DAGRunID] = r
 	}
 	r.events, r.res = append(r.events, ev), append(r.res, res)
@@ -331,7 +331,7 @@ func (tx *Tx) queueEventRun(ctx context.Context, orgID string, runs *eventRuns, 
 // applyOpenLineageRun applies its events to a DAG run under the run's row
 // lock, creating the run with the first event that can, writes the run
 // once, and records the check results of the events' facets.
-func (tx *Tx) applyOpenLineageRun(ctx context.Context, orgID string, r *eventRun, severities catalog.CheckSeverities) error {
+func (tx *Tx) applyOpenLineageRun(ctx context.Context, orgID string, r *dagRunEvents, severities catalog.CheckSeverities) error {
 	cur, err := findRun(ctx, tx, orgID, r.id, tx.forUpdate())
 	if catalog.ErrorCode(err) == catalog.ENOTFOUND {
 		cur, err = nil, nil

@@ -169,6 +169,9 @@ func (tx *Tx) insertRunOfPipeline(ctx context.Context, run *catalog.Run) error {
 		WHERE EXISTS (SELECT 1 FROM pipelines WHERE organization_id = $1 AND name = $3) ON CONFLICT DO NOTHING`,
 		run.OrgID, run.ID, run.PipelineName, run.Status, ts(run.StartedAt), tsPtr(run.FinishedAt), run.Error, nullText(run.Attributes),
 		run.ChecksFailed, ts(run.CreatedAt), ts(run.UpdatedAt))
+	if err == nil {
+		err = tx.announceRun(ctx, run) // webhooks: run.failed, run.succeeded (outbox.go)
+	}
 	if err != nil && err != errRunRaced {
 		return fmt.Errorf("insert run: %w", err)
 	}
