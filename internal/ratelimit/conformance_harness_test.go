@@ -39,21 +39,32 @@ func (h *harness) drift() time.Duration {
 // the model clock.
 func (h *harness) expect(t *testing.T, key string, perMinute int, want Decision) {
 	t.Helper()
-	got, err := h.lim.Allow(context.Background(), h.prefix+key, perMinute)
+	h.compare(t, "Allow", h.lim.Allow, key, perMinute, want)
+}
+
+// peek calls Peek once and compares the decision with want, as expect does.
+func (h *harness) peek(t *testing.T, key string, perMinute int, want Decision) {
+	t.Helper()
+	h.compare(t, "Peek", h.lim.Peek, key, perMinute, want)
+}
+
+func (h *harness) compare(t *testing.T, name string, call func(context.Context, string, int) (Decision, error), key string, perMinute int, want Decision) {
+	t.Helper()
+	got, err := call(context.Background(), h.prefix+key, perMinute)
 	if err != nil {
-		t.Fatalf("Allow(%q, %d): %v", key, perMinute, err)
+		t.Fatalf("%s(%q, %d): %v", name, key, perMinute, err)
 	}
 	drift := h.drift()
 	if got.Allowed != want.Allowed || got.Limit != want.Limit {
-		t.Fatalf("Allow(%q, %d) = %+v, want Allowed=%v Limit=%d (drift %v)",
-			key, perMinute, got, want.Allowed, want.Limit, drift)
+		t.Fatalf("%s(%q, %d) = %+v, want Allowed=%v Limit=%d (drift %v)",
+			name, key, perMinute, got, want.Allowed, want.Limit, drift)
 	}
 	// Time only refills a budget, so drift can only raise Remaining, by one
 	// per emission interval that drifted by.
 	maxRemaining := want.Remaining + int(drift/emissionInterval(perMinute))
 	if got.Remaining < want.Remaining || got.Remaining > maxRemaining {
-		t.Fatalf("Allow(%q, %d).Remaining = %d, want %d (up to %d with drift %v)",
-			key, perMinute, got.Remaining, want.Remaining, maxRemaining, drift)
+		t.Fatalf("%s(%q, %d).Remaining = %d, want %d (up to %d with drift %v)",
+			name, key, perMinute, got.Remaining, want.Remaining, maxRemaining, drift)
 	}
 	h.expectDur(t, "ResetAfter", got.ResetAfter, want.ResetAfter, drift)
 	h.expectDur(t, "RetryAfter", got.RetryAfter, want.RetryAfter, drift)

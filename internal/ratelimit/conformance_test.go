@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"context"
 	"strconv"
 	"testing"
 	"time"
@@ -63,6 +64,31 @@ var conformanceCases = []struct {
 			h.expect(t, key, n, allowed(n, n-1, emissionInterval(n)))
 		}
 		h.expect(t, "org:fresh:1", 1, refused(1, time.Minute, time.Minute))
+	}},
+	{"peek reads the budget without spending it", func(t *testing.T, h *harness) {
+		const n, every = 10, 6 * time.Second
+		h.peek(t, "org:peek", n, allowed(n, n, 0))
+		for k := 1; k <= 3; k++ {
+			h.expect(t, "org:peek", n, allowed(n, n-k, time.Duration(k)*every))
+		}
+		h.peek(t, "org:peek", n, allowed(n, n-3, 3*every))
+		h.peek(t, "org:peek", n, allowed(n, n-3, 3*every))
+		// The next request sees the budget the peeks left: they spent nothing.
+		h.expect(t, "org:peek", n, allowed(n, n-4, 4*every))
+		for k := 5; k <= n; k++ {
+			h.expect(t, "org:peek", n, allowed(n, n-k, time.Duration(k)*every))
+		}
+		// Spent: a peek says a request would be refused, and when one fits.
+		h.peek(t, "org:peek", n, refused(n, time.Minute, every))
+		h.wait(every)
+		h.peek(t, "org:peek", n, allowed(n, 1, time.Minute-every))
+		h.expect(t, "org:peek", n, allowed(n, 0, time.Minute))
+	}},
+	{"peek of an invalid budget is an error or a refusal, never an allowance", func(t *testing.T, h *harness) {
+		d, err := h.lim.Peek(context.Background(), h.prefix+"org:zero", 0)
+		if err == nil && d.Allowed {
+			t.Fatalf("Peek(0) = %+v, want ErrInvalidLimit or a refusal", d)
+		}
 	}},
 }
 

@@ -100,11 +100,38 @@ func (f *Failover) Allow(ctx context.Context, key string, perMinute int) (Decisi
 	return d, nil
 }
 
+// Peek reads the budget from the backend Allow is answering from: the local
+// share while degraded, else the primary within the timeout, falling back to
+// the local share if it fails. A peek changes neither the degraded state nor
+// the fallback counter: it decides nothing. The error is always nil.
+func (f *Failover) Peek(ctx context.Context, key string, perMinute int) (Decision, error) {
+	if perMinute < 1 {
+		return Decision{Limit: 0, ResetAfter: period, RetryAfter: period}, nil
+	}
+	if !f.Degraded() {
+		d, err := f.ask(ctx, func(ctx context.Context) (Decision, error) { return f.primary.Peek(ctx, key, perMinute) })
+		if err == nil {
+			return d, nil
+		}
+	}
+	local := max(perMinute/f.replicas, 1)
+	d, err := f.fallback.Peek(ctx, key, local)
+	if err != nil { // unreachable: local >= 1
+		return Decision{Allowed: true, Limit: local}, nil
+	}
+	return d, nil
+}
+
 // askPrimary bounds the primary call by f.timeout even if the primary ignores
 // its context: go-redis only honours context deadlines on socket reads with
 // ContextTimeoutEnabled, otherwise a hung Redis blocks for ReadTimeout
 // (seconds). The goroutine left behind ends when the primary gives up.
 func (f *Failover) askPrimary(ctx context.Context, key string, perMinute int) (Decision, error) {
+	return f.ask(ctx, func(ctx context.Context) (Decision, error) { return f.primary.Allow(ctx, key, perMinute) })
+}
+
+// ask runs one primary call under f.timeout (see askPrimary).
+func (f *Failover) ask(ctx context.Context, call func(ctx context.Context) (Decision, error)) (Decision, error) {
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
 
@@ -114,7 +141,7 @@ func (f *Failover) askPrimary(ctx context.Context, key string, perMinute int) (D
 	}
 	done := make(chan result, 1) // buffered: a late answer must not block the goroutine
 	go func() {
-		d, err := f.primary.Allow(ctx, key, perMinute)
+		d, err := call(ctx)
 		done <- result{d, err}
 	}()
 	select {

@@ -61,6 +61,10 @@ func (h *hanging) Allow(ctx context.Context, _ string, _ int) (Decision, error) 
 	return Decision{}, ctx.Err()
 }
 
+func (h *hanging) Peek(ctx context.Context, key string, perMinute int) (Decision, error) {
+	return h.Allow(ctx, key, perMinute)
+}
+
 func TestFailoverHangingPrimaryAnswersWithinTimeout(t *testing.T) {
 	for _, ignoreCtx := range []bool{false, true} {
 		h := &hanging{ignoreCtx: ignoreCtx, release: make(chan struct{})}

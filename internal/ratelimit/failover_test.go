@@ -34,6 +34,10 @@ func (s *switchable) Allow(ctx context.Context, key string, perMinute int) (Deci
 	return (*s.cur.Load()).Allow(ctx, key, perMinute)
 }
 
+func (s *switchable) Peek(ctx context.Context, key string, perMinute int) (Decision, error) {
+	return (*s.cur.Load()).Peek(ctx, key, perMinute)
+}
+
 func TestFailoverDeadPrimaryUsesLocalShare(t *testing.T) {
 	logger, logs := newLogger()
 	reg := prometheus.NewRegistry()
@@ -78,4 +82,49 @@ func TestFailoverDeadPrimaryUsesLocalShare(t *testing.T) {
 	if got, want := f.Degraded(), true; got != want {
 		t.Fatalf("Degraded() = %v, want %v", got, want)
 	}
+}
+
+// A peek reads the backend Allow answers from: the shared budget while the
+// primary is healthy, the local share while degraded, and it neither starts
+// an outage nor counts as a fallback decision.
+func TestFailoverPeeksTheActiveBackend(t *testing.T) {
+	clock := newFakeClock()
+	reg := prometheus.NewRegistry()
+	shared := NewMemory(clock.Now)
+	sw := &switchable{}
+	sw.set(shared)
+	f := NewFailover(sw, NewMemory(clock.Now), 2, 50*time.Millisecond, nil, reg)
+	ctx := context.Background()
+
+	for range 3 {
+		if _, err := f.Allow(ctx, "org:1", 10); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := mustPeek(t, f, "org:1", 10), allowed(10, 7, 18*time.Second); got != want {
+		t.Fatalf("healthy peek = %+v, want the shared budget %+v", got, want)
+	}
+
+	sw.set(deadRedis(t))
+	if got, want := mustPeek(t, f, "org:1", 10), allowed(5, 5, 0); got != want {
+		t.Fatalf("peek with a failing primary = %+v, want the untouched local share %+v", got, want)
+	}
+	if f.Degraded() || metricValue(t, reg, "dataxpipe_ratelimit_fallback_total") != 0 {
+		t.Fatalf("a peek changed the failover state: degraded=%v", f.Degraded())
+	}
+	if _, err := f.Allow(ctx, "org:1", 10); err != nil || !f.Degraded() {
+		t.Fatalf("Allow with a dead primary: err=%v degraded=%v, want degraded", err, f.Degraded())
+	}
+	if got, want := mustPeek(t, f, "org:1", 10), allowed(5, 4, 12*time.Second); got != want {
+		t.Fatalf("degraded peek = %+v, want the local share %+v", got, want)
+	}
+}
+
+func mustPeek(t *testing.T, l Limiter, key string, perMinute int) Decision {
+	t.Helper()
+	d, err := l.Peek(context.Background(), key, perMinute)
+	if err != nil {
+		t.Fatalf("Peek(%q, %d): %v", key, perMinute, err)
+	}
+	return d
 }

@@ -83,6 +83,39 @@ func (m *Memory) Allow(_ context.Context, key string, perMinute int) (Decision, 
 	}, nil
 }
 
+// Peek reads key's budget of perMinute without spending it. The error is
+// non-nil only for perMinute < 1 (ErrInvalidLimit).
+func (m *Memory) Peek(_ context.Context, key string, perMinute int) (Decision, error) {
+	if err := checkLimit(perMinute); err != nil {
+		return Decision{}, err
+	}
+	interval := emissionInterval(perMinute)
+	burst := interval * time.Duration(perMinute)
+
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.now()
+	tat, ok := m.tat[key]
+	if !ok || tat.Before(now) {
+		tat = now
+	}
+	return peekDecision(perMinute, interval, burst, tat.Sub(now)), nil
+}
+
+// peekDecision is a budget's state from resetAfter, the time until it is
+// full (TAT - now), for a budget of burst that refills one request per
+// interval. Memory and Redis share it, with their own burst.
+func peekDecision(perMinute int, interval, burst, resetAfter time.Duration) Decision {
+	left := burst - resetAfter // the window still unspent
+	d := Decision{Limit: perMinute, ResetAfter: resetAfter}
+	d.Remaining = max(0, min(int(left/interval), perMinute))
+	d.Allowed = d.Remaining > 0
+	if !d.Allowed {
+		d.RetryAfter = nonNegative(interval - left)
+	}
+	return d
+}
+
 // maybeSweep drops every key whose budget has fully refilled. Such a key
 // behaves exactly like an unknown key, so dropping it changes no decision.
 // Called with m.mu held.

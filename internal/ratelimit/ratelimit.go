@@ -31,8 +31,14 @@ type Decision struct {
 
 // Limiter decides whether one more request fits key's budget of perMinute
 // requests per minute.
+//
+// Peek reads key's budget without spending any of it, for a page that shows
+// usage (the billing page's requests-per-minute bar). Its Decision says
+// whether one request would be allowed now, how many remain, when the
+// budget is full again and, with none left, when one would be allowed.
 type Limiter interface {
 	Allow(ctx context.Context, key string, perMinute int) (Decision, error)
+	Peek(ctx context.Context, key string, perMinute int) (Decision, error)
 }
 
 // ErrInvalidLimit is returned by Memory and Redis for a budget below one

@@ -61,6 +61,29 @@ func (r *Redis) Allow(ctx context.Context, key string, perMinute int) (Decision,
 	return d, nil
 }
 
+// Peek reads key's budget of perMinute without spending it: redis_rate's
+// AllowN with a cost of 0 computes the state and writes the TAT back
+// unchanged. Errors are as Allow's.
+func (r *Redis) Peek(ctx context.Context, key string, perMinute int) (Decision, error) {
+	if err := checkLimit(perMinute); err != nil {
+		return Decision{}, err
+	}
+	res, err := r.limiter.AllowN(ctx, key, redis_rate.PerMinute(perMinute), 0)
+	if err != nil {
+		return Decision{}, fmt.Errorf("ratelimit: redis: %w", err)
+	}
+	// redis_rate's Allowed is the cost (0) and its Remaining is truncated
+	// after float error, so both come from ResetAfter, like Allow's
+	// Remaining. Redis's window is exactly one period (its interval is a
+	// float, not truncated like Memory's).
+	d := peekDecision(perMinute, emissionInterval(perMinute), period+floatSlack, nonNegative(res.ResetAfter))
+	d.ResetAfter = nonNegative(res.ResetAfter.Round(time.Microsecond)) // as Allow's
+	if !d.Allowed {
+		d.RetryAfter = d.RetryAfter.Round(time.Microsecond)
+	}
+	return d, nil
+}
+
 // remainingFromReset recomputes Remaining from ResetAfter instead of using
 // redis_rate's value, which Redis truncates to an integer after float error
 // (see floatSlack). After an allowed request the window left is

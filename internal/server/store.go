@@ -73,6 +73,10 @@ func (w *wiring) openStoreAPI(ctx context.Context, name, dsn string, shared bool
 	go func() { authn.Run(bg, 15*time.Second); close(flushed) }()
 	go purgeLineageEvents(bg, db, cfg.LineageRetention, opts.Logger) // serve_retention.go
 	stopNotify := startNotify(cfg, db, opts.Logger)                  // notify.go
-	opts.UI = web.New(web.Options{Store: db, Auth: authn, Billing: opts.Billing, Config: cfg, Logger: opts.Logger, Scaffold: shared, OpenAPI: api.OpenAPI})
+	uiOpts := web.Options{Store: db, Auth: authn, Billing: opts.Billing, Config: cfg, Logger: opts.Logger, Scaffold: shared, OpenAPI: api.OpenAPI}
+	if w.rateLimit != nil { // the API's limiter: page views and the billing page's usage bar (internal/web/ratelimit.go)
+		uiOpts.Limiter = w.rateLimit.Limiter
+	}
+	opts.UI = web.New(uiOpts)
 	return &storeAPI{db: db, handler: api.NewServer(opts), close: func() { stop(); stopNotify(); <-flushed; db.Close() }}, nil
 }

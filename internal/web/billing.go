@@ -17,6 +17,7 @@ type billingPage struct {
 	Org        *catalog.Org
 	Bars       []usageBar
 	RPM        int
+	Requests   *requestUsage // this minute's API requests; nil when rate limiting is off
 	Configured bool
 	Upgrades   []string
 	Returned   string // "success" after Checkout, "portal" after the Portal
@@ -35,7 +36,7 @@ func (u *UI) billingPage(w http.ResponseWriter, r *http.Request, s *signedIn) er
 		return err
 	}
 	limits, _ := catalog.PlanLimits(org.Plan)
-	data := billingPage{Org: org, RPM: limits.RequestsPerMinute, Configured: u.billing != nil, CanAdmin: s.can(catalog.RoleAdmin),
+	data := billingPage{Org: org, RPM: limits.RequestsPerMinute, Requests: u.apiUsage(r, org), Configured: u.billing != nil, CanAdmin: s.can(catalog.RoleAdmin),
 		Bars:     []usageBar{{"Pipelines", usage.Pipelines, limits.Pipelines}, {"Connections", usage.Connections, limits.Connections}},
 		Returned: r.URL.Query().Get("checkout")}
 	for p := catalog.NextPlan(org.Plan); p != ""; p = catalog.NextPlan(p) {

@@ -77,6 +77,9 @@ func (u *UI) guard(p page) http.Handler {
 				s.p.RequestID = "req_" + catalog.RandomBase62(16)
 			}
 			r = r.WithContext(catalog.NewContextWithPrincipal(r.Context(), s.p))
+			if !u.limitPage(w, r, s) {
+				return
+			}
 		}
 		if err := p.h(w, r, s); err != nil {
 			u.fail(w, r, s, err)

@@ -68,6 +68,9 @@ func newEnvOn(t *testing.T, db *sqlstore.DB, opts ...envOption) *env {
 	// Mounted as internal/server does: the API serves its paths and hands
 	// every other one to the UI.
 	apiOpts := api.Options{Store: db, Auth: authn, Logger: logger, UI: e.ui}
+	if o.Limiter != nil { // one limiter for API and UI, as internal/server hands it to both
+		apiOpts.RateLimit = &api.RateLimit{Limiter: o.Limiter, AnonPerMinute: 1000}
+	}
 	if b, ok := o.Billing.(api.Billing); ok {
 		apiOpts.Billing = b
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/dataxpipe/catalog/internal/billing"
 	"github.com/dataxpipe/catalog/internal/catalog"
 	"github.com/dataxpipe/catalog/internal/config"
+	"github.com/dataxpipe/catalog/internal/ratelimit"
 )
 
 // Store is what the pages need of storage: the services internal/api
@@ -59,6 +60,11 @@ type Options struct {
 	// OpenAPI is the API's OpenAPI document (api.OpenAPI), rendered as the
 	// reference page /docs/api; nil: no page.
 	OpenAPI func() map[string]any
+	// Limiter is the API's rate limiter (api.RateLimit.Limiter), nil when
+	// rate limiting is off. Each person's page views spend their own budget
+	// in it (ratelimit.go), and the billing page peeks at the
+	// organization's API budget.
+	Limiter ratelimit.Limiter
 	// HTTPClient reaches the OIDC issuer (nil: a client with a 15 s timeout).
 	HTTPClient *http.Client
 	Now        func() time.Time
@@ -84,6 +90,7 @@ type UI struct {
 	client   *http.Client
 	// lineagePause is Options.LineagePause.
 	lineagePause func(ctx context.Context)
+	limiter      ratelimit.Limiter
 	now          func() time.Time
 	pages        []page
 	handler      http.Handler
@@ -98,7 +105,7 @@ type UI struct {
 // New builds the UI handler, for api.Options.UI.
 func New(o Options) *UI {
 	u := &UI{store: o.Store, writes: o.Store, cfg: o.Config, billing: o.Billing, logger: o.Logger,
-		scaffold: o.Scaffold && o.Config.Development(), client: o.HTTPClient, lineagePause: o.LineagePause, now: o.Now, openAPI: o.OpenAPI}
+		scaffold: o.Scaffold && o.Config.Development(), client: o.HTTPClient, lineagePause: o.LineagePause, limiter: o.Limiter, now: o.Now, openAPI: o.OpenAPI}
 	if u.logger == nil {
 		u.logger = slog.New(slog.DiscardHandler)
 	}
