@@ -175,6 +175,10 @@ type RunService interface {
 	// ListRuns lists newest first (started_at, then id, descending).
 	// EINVALID for a cursor this store did not make.
 	ListRuns(ctx context.Context, f RunFilter) ([]*Run, string, error)
+	// RecentRuns returns, for each named pipeline with runs, its last
+	// perPipeline runs newest first (as ListRuns orders them), in one read:
+	// the pipeline list's strip of recent runs. Unknown names have no entry.
+	RecentRuns(ctx context.Context, pipelines []string, perPipeline int) (map[string][]*Run, error)
 }
 
 // RunChange is what a RunEvent, a RunUpdate or an OpenLineage event says of

@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/dataxpipe/catalog/internal/catalog"
@@ -270,6 +273,64 @@ func (db *DB) ListRuns(ctx context.Context, f catalog.RunFilter) ([]*catalog.Run
 	}
 	return collectPage(rows, limit, scanRun, func(last *catalog.Run) string { return encodeCursor(ts(last.StartedAt), last.ID) })
 }
+
+// RecentRuns reads the last perPipeline runs of each named pipeline in one
+// query: a UNION ALL of one branch per pipeline, each an index range scan
+// of runs_by_pipeline (organization_id, pipeline_name, started_at, run_id)
+// cut at perPipeline, so it reads perPipeline rows per pipeline however
+// many runs they have. ROW_NUMBER() OVER (PARTITION BY pipeline_name)
+// would be shorter but reads and sorts every run of the page's pipelines on
+// both engines: with 200 runs a pipeline the list page (BenchmarkWebPages)
+// took 80 ms p50 instead of 12 on SQLite and 48 instead of 23 on Postgres.
+func (db *DB) RecentRuns(ctx context.Context, pipelines []string, perPipeline int) (map[string][]*catalog.Run, error) {
+	orgID, err := requireOrg(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]*catalog.Run, len(pipelines))
+	if perPipeline < 1 {
+		return out, nil
+	}
+	pipelines = distinct(pipelines)
+	for start := 0; start < len(pipelines); start += recentRunsBranches {
+		chunk := pipelines[start:min(start+recentRunsBranches, len(pipelines))]
+		a := args{orgID}
+		limit := a.add(perPipeline)
+		branches := make([]string, len(chunk))
+		for i, name := range chunk {
+			branches[i] = `SELECT * FROM (SELECT ` + runColumns + ` FROM runs WHERE organization_id = $1 AND pipeline_name = ` + a.add(name) +
+				` ORDER BY started_at DESC, run_id DESC LIMIT ` + limit + `) AS p` + strconv.Itoa(i)
+		}
+		rows, err := db.query(ctx, strings.Join(branches, " UNION ALL "), a...)
+		if err != nil {
+			return nil, fmt.Errorf("recent runs: %w", err)
+		}
+		runs, err := scanAll(rows, scanRun)
+		if err != nil {
+			return nil, fmt.Errorf("recent runs: %w", err)
+		}
+		// Each branch comes out in its own order, newest first; UNION ALL
+		// keeps the rows of a branch together and in order on both
+		// engines, but the grouping below does not rely on it.
+		for _, r := range runs {
+			out[r.PipelineName] = append(out[r.PipelineName], r)
+		}
+	}
+	for name, runs := range out {
+		slices.SortFunc(runs, func(x, y *catalog.Run) int {
+			if c := y.StartedAt.Compare(x.StartedAt); c != 0 {
+				return c
+			}
+			return strings.Compare(y.ID, x.ID)
+		})
+		out[name] = runs
+	}
+	return out, nil
+}
+
+// recentRunsBranches bounds the branches of one RecentRuns statement
+// (SQLite allows 500 terms in a compound SELECT).
+const recentRunsBranches = 200
 
 // decodeTimeCursor decodes a (timestamp, id) cursor. The timestamp is checked
 // here because Postgres would refuse a forged one only as a query error.

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -416,4 +417,65 @@ func TestRunService_ListRunsByChecksFailed(t *testing.T) {
 			t.Fatalf("another organization lists %d runs with failed checks (%v)", len(runs), err)
 		}
 	})
+}
+
+// RecentRuns is ListRuns' first page for each pipeline of a list page, in
+// one query: the same runs in the same order, cut per pipeline, and never
+// another organization's.
+func TestRunService_RecentRuns(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		now := day0
+		ctx := runOrg(t, db, &now)
+		for _, name := range []string{"refunds", "idle"} {
+			if _, _, err := db.RegisterPipeline(ctx, reg(name, "1", "a")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		post := func(ctx context.Context, pipeline, id string, start time.Time) {
+			t.Helper()
+			if _, _, err := db.ApplyRunEvent(ctx, catalog.RunEvent{PipelineName: pipeline, RunID: id, Status: catalog.RunSuccess, StartedAt: &start}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := range 15 {
+			post(ctx, "orders", fmt.Sprintf("orders-%02d", i), day0.Add(time.Duration(i)*time.Hour))
+		}
+		// Two runs started at the same instant: run_id breaks the tie, as in ListRuns.
+		post(ctx, "orders", "orders-tie-a", day0.Add(14*time.Hour))
+		post(ctx, "refunds", "refunds-1", day0)
+		post(ctx, "refunds", "refunds-2", day0.Add(time.Minute))
+		other := runOrg(t, db, &now)
+		post(other, "orders", "elsewhere", day0.Add(100*time.Hour))
+
+		got, err := db.RecentRuns(ctx, []string{"orders", "refunds", "idle", "unknown"}, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := got["idle"]; ok || len(got) != 2 {
+			t.Fatalf("pipelines in the answer = %v, want orders and refunds only", slices.Sorted(maps.Keys(got)))
+		}
+		for _, name := range []string{"orders", "refunds"} {
+			want, _, err := db.ListRuns(ctx, catalog.RunFilter{PipelineName: name, Page: catalog.Page{Limit: 10}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ids(got[name]) != ids(want) {
+				t.Errorf("RecentRuns[%s] = %s, want ListRuns' %s", name, ids(got[name]), ids(want))
+			}
+		}
+		if got := ids(got["orders"]); !strings.HasPrefix(got, "orders-tie-a orders-14 orders-13") || len(strings.Fields(got)) != 10 {
+			t.Errorf("orders strip = %s, want the 10 newest, the tie by run_id descending", got)
+		}
+		if got, err := db.RecentRuns(ctx, nil, 10); err != nil || len(got) != 0 {
+			t.Errorf("no pipelines = %v, %v", got, err)
+		}
+	})
+}
+
+func ids(runs []*catalog.Run) string {
+	out := make([]string, len(runs))
+	for i, r := range runs {
+		out[i] = r.ID
+	}
+	return strings.Join(out, " ")
 }

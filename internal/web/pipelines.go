@@ -61,11 +61,16 @@ func (u *UI) pipelines(w http.ResponseWriter, r *http.Request, s *signedIn) erro
 	for _, t := range data.Tags {
 		seen[t] = true
 	}
+	names := make([]string, len(list))
+	for i, p := range list {
+		names[i] = p.Name
+	}
+	recent, err := u.store.RecentRuns(r.Context(), names, stripRuns) // one read for the page, not one per row
+	if err != nil {
+		return err
+	}
 	for _, p := range list {
-		runs, _, err := u.store.ListRuns(r.Context(), catalog.RunFilter{PipelineName: p.Name, Page: catalog.Page{Limit: stripRuns}})
-		if err != nil {
-			return err
-		}
+		runs := recent[p.Name]
 		row := pipelineRow{P: p}
 		if len(runs) > 0 {
 			row.Last, row.Failing = runs[0], runs[0].ChecksFailed
