@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -25,6 +26,10 @@ func OpenLineageIdentity(connType string, config map[string]any, object string) 
 			case string:
 				if v != "" {
 					return v
+				}
+			case json.Number: // the store decodes configs with UseNumber
+				if v != "" {
+					return v.String()
 				}
 			case float64:
 				return fmt.Sprintf("%d", int64(v))

@@ -1,6 +1,9 @@
 package catalog
 
-import "testing"
+import (
+	"encoding/json"
+	"testing"
+)
 
 func TestOpenLineageIdentity(t *testing.T) {
 	cases := []struct {
@@ -11,6 +14,8 @@ func TestOpenLineageIdentity(t *testing.T) {
 	}{
 		{"postgres", map[string]any{"host": "Prod", "port": 5433.0, "database": "shop"}, "Ecommerce.Orders", "postgres://prod:5433", "shop.ecommerce.orders"},
 		{"postgres", map[string]any{"host": "prod", "database": "shop"}, "shop.public.orders", "postgres://prod:5432", "shop.public.orders"},
+		// A stored connection's config comes back with json.Number ports.
+		{"postgres", map[string]any{"host": "prod", "port": json.Number("6432"), "database": "shop"}, "public.orders", "postgres://prod:6432", "shop.public.orders"},
 		{"snowflake", map[string]any{"account": "xy12345.us-east-1", "database": "analytics", "schema": "public"}, "orders", "snowflake://xy12345.us-east-1", "ANALYTICS.PUBLIC.ORDERS"},
 		{"bigquery", map[string]any{"project": "acme-prod"}, "analytics.orders_clean", "bigquery", "acme-prod.analytics.orders_clean"},
 		{"s3", map[string]any{"bucket": "lake"}, "/raw/orders", "s3://lake", "raw/orders"},

@@ -58,6 +58,9 @@ func (db *DB) CreateConnection(ctx context.Context, c *catalog.Connection) error
 	if err := tx.audit(ctx, orgID, catalog.AuditConnectionCreated, c.ID); err != nil {
 		return err
 	}
+	if err := tx.rejoinConnection(ctx, orgID, c.ID); err != nil { // dataset_join.go
+		return err
+	}
 	c.OrgID, c.CreatedAt, c.UpdatedAt, c.Config = orgID, tx.now, tx.now, catalog.MaskSecrets(c.Config)
 	return tx.commit()
 }
@@ -95,6 +98,9 @@ func (db *DB) ReplaceConnection(ctx context.Context, c *catalog.Connection) erro
 		return fmt.Errorf("update connection: %w", err)
 	}
 	if err := tx.audit(ctx, orgID, catalog.AuditConnectionUpdated, c.ID); err != nil {
+		return err
+	}
+	if err := tx.rejoinConnection(ctx, orgID, c.ID); err != nil { // dataset_join.go
 		return err
 	}
 	c.OrgID, c.CreatedAt, c.UpdatedAt, c.Config = orgID, old.CreatedAt, tx.now, catalog.MaskSecrets(c.Config)

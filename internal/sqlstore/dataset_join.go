@@ -96,7 +96,13 @@ func (tx *Tx) mergeDataset(ctx context.Context, orgID, from, into string) error 
 // joinSpecDatasets gives each spec dataset whose connection the
 // organization has the OpenLineage identity its connection and object say
 // (catalog.OpenLineageIdentity): the node shows it and takes the events of
-// that identity, including those that came first.
+// that identity, including those that came first. A node joined before
+// under another identity (its connection's address changed) moves to the
+// new one: the old identity stops being its alias, so later events of the
+// old server make their own node, while what was merged stays. A
+// connection that no longer gives an identity (its type changed, its host
+// removed) unjoins the node; one that does not exist (yet, or any more)
+// leaves it as it is.
 func (tx *Tx) joinSpecDatasets(ctx context.Context, orgID string, datasets []catalog.Dataset) error {
 	conns := map[string]*catalog.Connection{}
 	for _, d := range datasets {
@@ -116,15 +122,52 @@ func (tx *Tx) joinSpecDatasets(ctx context.Context, orgID string, datasets []cat
 		}
 		ns, name, ok := catalog.OpenLineageIdentity(c.Type, c.Config, d.Object)
 		if !ok {
-			continue
+			ns, name = "", ""
 		}
-		if _, err := tx.exec(ctx, `UPDATE datasets SET namespace = $1, name = $2 WHERE organization_id = $3 AND id = $4 AND namespace = ''`,
+		var oldNS, oldName string
+		if err := tx.queryRow(ctx, `SELECT namespace, name FROM datasets WHERE organization_id = $1 AND id = $2`, orgID, d.ID).
+			Scan(&oldNS, &oldName); errors.Is(err, sql.ErrNoRows) {
+			continue
+		} else if err != nil {
+			return fmt.Errorf("find spec dataset: %w", err)
+		}
+		if oldNS != "" && (oldNS != ns || oldName != name) {
+			if _, err := tx.exec(ctx, `DELETE FROM dataset_aliases WHERE organization_id = $1 AND alias_id = $2 AND dataset_id = $3`,
+				orgID, catalog.ObservedDatasetID(oldNS, oldName), d.ID); err != nil {
+				return fmt.Errorf("drop old join alias: %w", err)
+			}
+		}
+		if _, err := tx.exec(ctx, `UPDATE datasets SET namespace = $1, name = $2 WHERE organization_id = $3 AND id = $4 AND (namespace <> $1 OR name <> $2)`,
 			ns, name, orgID, d.ID); err != nil {
 			return fmt.Errorf("join spec dataset: %w", err)
+		}
+		if ns == "" {
+			continue
 		}
 		if err := tx.addAlias(ctx, orgID, ns, name, d.ID); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// rejoinConnection joins again the spec datasets that name the connection
+// id, after it was created or changed: registration and ingestion join
+// too, so the order of connection, registration and events never matters.
+func (tx *Tx) rejoinConnection(ctx context.Context, orgID, id string) error {
+	if err := tx.lockLineage(ctx, orgID); err != nil {
+		return err
+	}
+	rows, err := tx.query(ctx, `SELECT id, object, connection_ref FROM datasets WHERE organization_id = $1 AND connection_ref = $2 ORDER BY id`, orgID, id)
+	if err != nil {
+		return fmt.Errorf("find spec datasets of connection: %w", err)
+	}
+	datasets, err := scanAll(rows, func(row scanner) (catalog.Dataset, error) {
+		var d catalog.Dataset
+		return d, row.Scan(&d.ID, &d.Object, &d.ConnectionRef)
+	})
+	if err != nil {
+		return fmt.Errorf("find spec datasets of connection: %w", err)
+	}
+	return tx.joinSpecDatasets(ctx, orgID, datasets)
 }

@@ -96,3 +96,65 @@ func TestIngestOpenLineage_SymlinksAreAliases(t *testing.T) {
 		}
 	})
 }
+
+// A connection created after the pipeline that names it, and after the
+// events of its tables, joins them then; changing its host joins the spec
+// dataset to the new server's identity and lets the old one go.
+func TestJoinSpecDatasets_ConnectionCreatedOrChangedLater(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx, _ := sqlstoretest.MustCreateOrg(t, db, catalog.PlanBusiness)
+		r := lineageReg("orders_sync", "1", []string{"raw_orders=Ecommerce.Orders@pg-prod", "clean_orders"}, "raw_orders>clean_orders")
+		if _, _, err := db.RegisterPipeline(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		mustIngest(t, db, ctx, olJob("extract", "2024-05-01T02:00:00Z", []string{"postgres://prod:5432|shop.ecommerce.orders"}, []string{"s3://lake|orders"}))
+		observed := catalog.ObservedDatasetID("postgres://prod:5432", "shop.ecommerce.orders")
+		if id, err := db.ResolveDataset(ctx, catalog.DatasetRef{Key: "shop.ecommerce.orders"}); err != nil || id != observed {
+			t.Fatalf("before the connection exists the observed table is its own node: %q %v", id, err)
+		}
+
+		conn := &catalog.Connection{ID: "pg-prod", Type: "postgres", Config: map[string]any{"host": "PROD", "port": 5432.0, "database": "shop"}}
+		if err := db.CreateConnection(ctx, conn); err != nil {
+			t.Fatal(err)
+		}
+		for _, ref := range []catalog.DatasetRef{{Key: "raw_orders"}, {Key: "shop.ecommerce.orders"}, {Key: observed},
+			{Namespace: "postgres://prod:5432", Name: "shop.ecommerce.orders"}} {
+			if id, err := db.ResolveDataset(ctx, ref); err != nil || id != "raw_orders" {
+				t.Errorf("after creating the connection %+v resolves to %q, %v; want raw_orders", ref, id, err)
+			}
+		}
+		orders := catalog.ObservedDatasetID("s3://lake", "orders")
+		if got := upstreamOf(t, db, ctx, orders); got != "raw_orders>orders " {
+			t.Errorf("upstream of the copy after the join: %s", got)
+		}
+
+		// The database moves: the spec dataset is now the new server's table.
+		conn.Config = map[string]any{"host": "prod-2", "port": 6432.0, "database": "shop"}
+		if err := db.ReplaceConnection(ctx, conn); err != nil {
+			t.Fatal(err)
+		}
+		d, err := db.FindDataset(ctx, "raw_orders")
+		if err != nil || d.Namespace != "postgres://prod-2:6432" || d.Name != "shop.ecommerce.orders" {
+			t.Fatalf("after the host change raw_orders = %+v, %v", d, err)
+		}
+		if id, err := db.ResolveDataset(ctx, catalog.DatasetRef{Namespace: "postgres://prod-2:6432", Name: "shop.ecommerce.orders"}); err != nil || id != "raw_orders" {
+			t.Errorf("the new identity resolves to %q, %v", id, err)
+		}
+		if _, err := db.ResolveDataset(ctx, catalog.DatasetRef{Namespace: "postgres://prod:5432", Name: "shop.ecommerce.orders"}); catalog.ErrorCode(err) != catalog.ENOTFOUND {
+			t.Errorf("the old server's identity still finds the spec dataset: %v", err)
+		}
+		// Events of the new server land on the spec dataset.
+		mustIngest(t, db, ctx, olJob("extract2", "2024-05-02T02:00:00Z", []string{"postgres://prod-2:6432|shop.ecommerce.orders"}, []string{"s3://lake|orders2"}))
+		if got := upstreamOf(t, db, ctx, catalog.ObservedDatasetID("s3://lake", "orders2")); got != "raw_orders>orders2 " {
+			t.Errorf("upstream of the new server's copy: %s", got)
+		}
+		// A type without an identity unjoins it.
+		conn.Type, conn.Config = "http", map[string]any{"url": "https://example.com"}
+		if err := db.ReplaceConnection(ctx, conn); err != nil {
+			t.Fatal(err)
+		}
+		if d, err := db.FindDataset(ctx, "raw_orders"); err != nil || d.Namespace != "" || d.Name != "" {
+			t.Errorf("after the type change raw_orders = %+v, %v; want no identity", d, err)
+		}
+	})
+}

@@ -64,8 +64,10 @@ func (db *DB) ResolveDataset(ctx context.Context, ref catalog.DatasetRef) (strin
 	if ref.Namespace != "" {
 		aq += `a.alias_id = ` + b.add(catalog.ObservedDatasetID(ref.Namespace, ref.Name))
 	} else {
+		// The key may be the id a node had before it was merged into
+		// another (a bookmarked /datasets/ds_...): that id is its alias's.
 		n := b.add(ref.Key)
-		aq += `substr(a.name, 1, ` + namePrefix + `) = substr(` + n + `, 1, ` + namePrefix + `) AND a.name = ` + n
+		aq += `(a.alias_id = ` + n + ` OR substr(a.name, 1, ` + namePrefix + `) = substr(` + n + `, 1, ` + namePrefix + `) AND a.name = ` + n + `)`
 	}
 	rows, err = db.query(ctx, aq+` ORDER BY d.id LIMIT 21`, b...)
 	if err != nil {
