@@ -10,7 +10,7 @@ import (
 // of their answers), by cap, so an operator sees what clients were told.
 func newOpenLineageCaps() *prometheus.CounterVec {
 	return prometheus.NewCounterVec(prometheus.CounterOpts{Name: "dataxpipe_openlineage_caps_total",
-		Help: "OpenLineage events that met a cap (edges, facet_size, batch_size), by cap."}, []string{"cap"})
+		Help: "OpenLineage events that met a cap (edges, facet_size, task_attempts, batch_size), by cap."}, []string{"cap"})
 }
 
 // warningView is one cap an event met, as its answer says it.

@@ -119,3 +119,51 @@ func testOpenLineage_DbtInvocation(t *testing.T, e *env) {
 		t.Errorf("all runs %v", items)
 	}
 }
+
+// A task retried beyond the attempts a run keeps: the answer of the
+// attempt that drops the oldest warns, the metric counts it, and the run
+// keeps the newest MaxTaskAttempts.
+func TestOpenLineage_TaskAttemptsCapIsReported(t *testing.T) {
+	e := sqliteEnv(t)
+	_, key := e.newOrg("acme", catalog.PlanBusiness)
+	e.do("POST", "/api/v1/pipelines/", key, pipelineJSON("nightly", "1")).expect(201)
+	ns, dag, dagRun := "airflow://prod", "nightly", "0190f1e4-cccc-7000-8000-000000000000"
+	e.postOL("/api/v1/lineage", key, olTask(ns, dag, dagRun, "START", "2024-05-01T02:00:00Z", "", "", "", "", "")).expect(201)
+	attempt := func(i int, eventType string) map[string]any {
+		runID := fmt.Sprintf("0190f1e4-cccc-7000-8000-%012d", i)
+		at := fmt.Sprintf("2024-05-01T02:%02d:00Z", i)
+		return e.postOL("/api/v1/lineage", key, olTask(ns, dag+".load", runID, eventType, at, dag, dagRun, dag, dagRun, "")).expect(201).json()
+	}
+	for i := 1; i <= catalog.MaxTaskAttempts; i++ {
+		if w := attempt(i, "FAIL")["warnings"]; w != nil {
+			t.Fatalf("attempt %d within the cap warns: %v", i, w)
+		}
+	}
+	w, _ := attempt(catalog.MaxTaskAttempts+1, "START")["warnings"].([]any)
+	if len(w) != 1 || w[0].(map[string]any)["cap"] != "task_attempts" || !strings.Contains(w[0].(map[string]any)["message"].(string), `"nightly.load"`) {
+		t.Fatalf("the attempt past the cap: warnings %v", w)
+	}
+	// The same attempt's next event adds no attempt, so drops none.
+	if w := attempt(catalog.MaxTaskAttempts+1, "COMPLETE")["warnings"]; w != nil {
+		t.Errorf("a known attempt's event warns: %v", w)
+	}
+	metrics := e.do("GET", "/metrics", "", "").expect(200).Body.String()
+	if !strings.Contains(metrics, `dataxpipe_openlineage_caps_total{cap="task_attempts"} 1`) {
+		t.Errorf("metrics lack the task_attempts cap:\n%s", grepLines(metrics, "openlineage_caps"))
+	}
+	run := e.do("GET", "/api/v1/runs/"+dagRun, key, "").expect(200).json()
+	tasks := run["attributes"].(map[string]any)["tasks"].(map[string]any)[dag+".load"].([]any)
+	if len(tasks) != catalog.MaxTaskAttempts || len(run["attributes"].(map[string]any)["failed_tasks"].(map[string]any)) != 0 {
+		t.Errorf("kept attempts %d, run %v", len(tasks), run["attributes"])
+	}
+}
+
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}

@@ -3,6 +3,7 @@ package catalog
 import (
 	"cmp"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"time"
 )
@@ -61,6 +62,27 @@ func (ev OpenLineageEvent) UnderRoot(root OpenLineageRunRef) OpenLineageEvent {
 // (the newest are kept), so a task retried without end cannot grow the
 // run past MaxRunAttributesBytes.
 const MaxTaskAttempts = 10
+
+// TaskAttemptsWarning is the warning of a task's event (Depth 1) that adds
+// an attempt to a task already keeping MaxTaskAttempts in cur, the run's
+// attributes before the event: the oldest attempt (possibly the event's
+// own, if it is older than all) is then dropped, and the answer says so.
+func (ev OpenLineageEvent) TaskAttemptsWarning(cur json.RawMessage) (IngestWarning, bool) {
+	if ev.Depth != 1 {
+		return IngestWarning{}, false
+	}
+	var attrs struct {
+		Tasks map[string][]TaskAttempt `json:"tasks"`
+	}
+	_ = json.Unmarshal(cur, &attrs) // none or not an object: no attempts kept yet
+	attempts := attrs.Tasks[ev.JobName]
+	if len(attempts) < MaxTaskAttempts || slices.ContainsFunc(attempts, func(a TaskAttempt) bool { return a.RunID == ev.RunID }) {
+		return IngestWarning{}, false
+	}
+	return IngestWarning{Cap: "task_attempts", Message: fmt.Sprintf(
+		"Task %q already keeps its %d newest attempts in the run's attributes; attempt %s made one more, so the oldest was dropped.",
+		ev.JobName, MaxTaskAttempts, ev.RunID)}, true
+}
 
 // TaskAttempt is one attempt of a task (one run id of the task's job), as
 // kept in the run's attributes under tasks.

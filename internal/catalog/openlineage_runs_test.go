@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"encoding/json"
 	"strconv"
 	"testing"
 	"time"
@@ -61,6 +62,37 @@ func TestSupersedesRun(t *testing.T) {
 	for _, c := range cases {
 		if got := SupersedesRun(c.key, c.at, c.curKey, c.curAt); got != c.want {
 			t.Errorf("%s: %v", c.comment, got)
+		}
+	}
+}
+
+func TestTaskAttemptsWarning(t *testing.T) {
+	kept := func(n int) json.RawMessage {
+		var attempts []TaskAttempt
+		for i := range n {
+			attempts = append(attempts, TaskAttempt{RunID: "r" + strconv.Itoa(i), Status: RunFailed})
+		}
+		b, _ := json.Marshal(map[string]any{"tasks": map[string]any{"dag.load": attempts}})
+		return b
+	}
+	task := OpenLineageEvent{JobName: "dag.load", RunID: "new", Depth: 1}
+	cases := []struct {
+		name string
+		ev   OpenLineageEvent
+		cur  json.RawMessage
+		want bool
+	}{
+		{"a new attempt past the cap drops the oldest", task, kept(MaxTaskAttempts), true},
+		{"a new attempt within the cap", task, kept(MaxTaskAttempts - 1), false},
+		{"a known attempt adds none", OpenLineageEvent{JobName: "dag.load", RunID: "r3", Depth: 1}, kept(MaxTaskAttempts), false},
+		{"another task has room", OpenLineageEvent{JobName: "dag.other", RunID: "new", Depth: 1}, kept(MaxTaskAttempts), false},
+		{"the root's own event keeps no attempts", OpenLineageEvent{JobName: "dag.load", RunID: "new"}, kept(MaxTaskAttempts), false},
+		{"no attributes yet", task, nil, false},
+	}
+	for _, c := range cases {
+		w, got := c.ev.TaskAttemptsWarning(c.cur)
+		if got != c.want || (got && w.Cap != "task_attempts") {
+			t.Errorf("%s: %v %+v, want %v", c.name, got, w, c.want)
 		}
 	}
 }

@@ -376,6 +376,11 @@ func (tx *Tx) applyOpenLineageRun(ctx context.Context, orgID string, r *dagRunEv
 				continue
 			}
 			run = cur
+			// cur is the run as it was before the event; the answer's run
+			// warnings come after the lineage caps set above.
+			if w, dropped := ev.TaskAttemptsWarning(cur.Attributes); dropped {
+				res.Warnings = append(res.Warnings, w)
+			}
 			if changed {
 				cur, dirty = next, true
 			}
