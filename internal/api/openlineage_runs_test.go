@@ -112,12 +112,73 @@ func testOpenLineage_DbtInvocation(t *testing.T, e *env) {
 	}
 	checks := e.do("GET", "/api/v1/checks/results/?run_id="+invRun, key, "").expect(200).json()["items"].([]any)
 	if len(checks) != 1 || checks[0].(map[string]any)["check_id"] != "not_null.id" || checks[0].(map[string]any)["status"] != "failed" {
-		t.Errorf("checks %v", checks)
+		t.Fatalf("checks %v", checks)
+	}
+	// The result is on the dataset the facet sits on, in the list and in the run.
+	orders := catalog.ObservedDatasetID("postgres://db:5432", "jaffle.public.orders")
+	want := map[string]any{"id": orders, "namespace": "postgres://db:5432", "name": "jaffle.public.orders"}
+	if got := checks[0].(map[string]any)["dataset"]; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("check dataset %v, want %v", got, want)
+	}
+	run := e.do("GET", "/api/v1/runs/"+invRun, key, "").expect(200).json()
+	if got := run["checks"].([]any)[0].(map[string]any)["dataset"]; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("run's check dataset %v, want %v", got, want)
 	}
 	// The models are no pipelines' runs of their own.
 	if items := e.do("GET", "/api/v1/runs/", key, "").expect(200).json()["items"].([]any); len(items) != 1 {
 		t.Errorf("all runs %v", items)
 	}
+}
+
+// A test of the test run facet (no dataset of its own) is on the one input
+// its event reads; a dataset joined to a spec dataset puts the result on
+// the spec's node; a POSTed result names no dataset.
+func TestOpenLineage_CheckDatasets(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		_, key := e.newOrg("acme", catalog.PlanBusiness)
+		e.do("POST", "/api/v1/connections/", key, `{"id":"wh","type":"postgres","config":{"host":"db","database":"jaffle"}}`).expect(201)
+		spec := `{"name":"jaffle_shop","version":"1","owner":"a@acme.com","schedule":"0 6 * * *","openlineage":{"namespace":"dbt","name":"dbt-run-jaffle_shop"},
+			"sources":[{"id":"orders","type":"postgres","connection_ref":"wh","object":"public.orders"}],
+			"targets":[{"id":"report","type":"postgres","object":"public.report","inputs":["orders"]}]}`
+		e.do("POST", "/api/v1/pipelines/", key, spec).expect(201)
+		inv := "dbt-run-jaffle_shop"
+		test := `"test":{"_producer":"p","_schemaURL":"https://openlineage.io/spec/facets/1-0-0/TestRunFacet.json","tests":[{"name":"unique_orders_id","status":"fail","severity":"warn","type":"unique"}]}`
+		ev := olTask("dbt", "jaffle.test.unique_orders_id", test1, "COMPLETE", "2024-05-01T02:04:00Z", inv, invRun, "", "", `[{"namespace":"postgres://db:5432","name":"jaffle.public.orders"}]`)
+		ev = strings.Replace(ev, `"facets":{"parent"`, `"facets":{`+test+`,"parent"`, 1)
+		e.postOL("/api/v1/lineage", key, olTask("dbt", inv, invRun, "START", "2024-05-01T02:00:00Z", "", "", "", "", "")).expect(201)
+		e.postOL("/api/v1/lineage", key, ev).expect(201)
+		checks := e.do("GET", "/api/v1/checks/results/?run_id="+invRun, key, "").expect(200).json()["items"].([]any)
+		if len(checks) != 1 {
+			t.Fatalf("checks %v", checks)
+		}
+		want := map[string]any{"id": "orders", "namespace": "postgres://db:5432", "name": "jaffle.public.orders"}
+		if got := checks[0].(map[string]any)["dataset"]; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("test facet's check dataset %v, want the joined spec dataset %v", got, want)
+		}
+		// Events first, the connection last: the join takes the result along.
+		_, key2 := e.newOrg("later", catalog.PlanBusiness)
+		e.do("POST", "/api/v1/pipelines/", key2, spec).expect(201)
+		e.postOL("/api/v1/lineage", key2, olTask("dbt", inv, invRun, "START", "2024-05-01T02:00:00Z", "", "", "", "", "")).expect(201)
+		e.postOL("/api/v1/lineage", key2, ev).expect(201)
+		datasetOf := func() string {
+			items := e.do("GET", "/api/v1/checks/results/?run_id="+invRun, key2, "").expect(200).json()["items"].([]any)
+			return items[0].(map[string]any)["dataset"].(map[string]any)["id"].(string)
+		}
+		if got, want := datasetOf(), catalog.ObservedDatasetID("postgres://db:5432", "jaffle.public.orders"); got != want {
+			t.Errorf("before the connection: check dataset %q, want the observed %q", got, want)
+		}
+		e.do("POST", "/api/v1/connections/", key2, `{"id":"wh","type":"postgres","config":{"host":"db","database":"jaffle"}}`).expect(201)
+		if got := datasetOf(); got != "orders" {
+			t.Errorf("after the connection joined it: check dataset %q, want orders", got)
+		}
+		e.do("POST", "/api/v1/checks/results", key, `{"run_id":"`+invRun+`","check_id":"manual","status":"passed"}`).expect(201)
+		for _, c := range e.do("GET", "/api/v1/checks/results/?run_id="+invRun+"&check_id=manual", key, "").expect(200).json()["items"].([]any) {
+			if d, ok := c.(map[string]any)["dataset"]; !ok || d != nil {
+				t.Errorf("a POSTed result's dataset = %v, want null", d)
+			}
+		}
+	})
 }
 
 // A task retried beyond the attempts a run keeps: the answer of the

@@ -76,10 +76,23 @@ type checkResultView struct {
 	Message       string          `json:"message"`
 	ExecutedAt    time.Time       `json:"executed_at"`
 	CreatedAt     time.Time       `json:"created_at"`
+	// Dataset is the dataset the check tested (an OpenLineage
+	// dataQualityAssertions facet's dataset), null when it names none.
+	Dataset *checkedDatasetView `json:"dataset"`
+}
+
+type checkedDatasetView struct {
+	ID        string `json:"id"`
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
 }
 
 func viewCheckResult(c *catalog.CheckResult) checkResultView {
-	return checkResultView{ID: c.ID, RunID: c.RunID, PipelineID: c.PipelineName, CheckID: c.CheckID, Status: c.Status,
+	v := checkResultView{ID: c.ID, RunID: c.RunID, PipelineID: c.PipelineName, CheckID: c.CheckID, Status: c.Status,
 		Severity: c.Severity, ObservedValue: c.ObservedValue, Expected: c.Expected, // nil encodes as null
 		Message: c.Message, ExecutedAt: c.ExecutedAt, CreatedAt: c.CreatedAt}
+	if d := c.Dataset; d != nil {
+		v.Dataset = &checkedDatasetView{ID: d.ID, Namespace: d.Namespace, Name: d.Name}
+	}
+	return v
 }

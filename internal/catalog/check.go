@@ -52,6 +52,10 @@ type CheckResult struct {
 	Message       string
 	ExecutedAt    time.Time
 	CreatedAt     time.Time
+	// Dataset is the dataset the check tested, nil when the result names
+	// none (a POSTed result, or a test of the test run facet without one
+	// input). Reads fill in its namespace and name.
+	Dataset *Dataset
 }
 
 // CheckReport is one check result to record. Severity "" takes the check's
@@ -63,6 +67,7 @@ type CheckReport struct {
 	ObservedValue, Expected                        json.RawMessage
 	Message                                        string
 	ExecutedAt                                     *time.Time
+	DatasetID                                      string // the dataset tested, "" for none
 }
 
 // Validate reports every problem of the report that needs no stored state.
@@ -155,6 +160,9 @@ func NewCheckResult(run *Run, rep CheckReport, severity string, now time.Time) *
 	c := &CheckResult{OrgID: run.OrgID, ID: NewID("chk"), RunID: run.ID, PipelineName: run.PipelineName,
 		CheckID: rep.CheckID, Status: rep.Status, Severity: severity, ObservedValue: compactJSON(rep.ObservedValue),
 		Expected: compactJSON(rep.Expected), Message: rep.Message, ExecutedAt: now, CreatedAt: now}
+	if rep.DatasetID != "" {
+		c.Dataset = &Dataset{ID: rep.DatasetID}
+	}
 	if rep.ExecutedAt != nil {
 		c.ExecutedAt = KeepTime(*rep.ExecutedAt)
 	}

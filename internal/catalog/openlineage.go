@@ -375,17 +375,24 @@ func (ev OpenLineageEvent) OpenLineageChecks(runID string) []OpenLineageCheck {
 			if a.Name != "" {
 				named[a.Name] = true
 			}
-			all = append(all, OpenLineageCheck{Key: ObservedDatasetID(in.Namespace, in.Name) + "/" + id + "/" + a.Name,
-				Report: CheckReport{CheckID: id, Status: status, Severity: a.Severity, Message: a.Name,
+			tested := ObservedDatasetID(in.Namespace, in.Name)
+			all = append(all, OpenLineageCheck{Key: tested + "/" + id + "/" + a.Name,
+				Report: CheckReport{CheckID: id, Status: status, Severity: a.Severity, Message: a.Name, DatasetID: tested,
 					Expected: jsonString(a.Expected), ObservedValue: jsonString(a.Actual)}})
 		}
+	}
+	// The test run facet attributes its tests to no dataset; a dbt test's
+	// event reads exactly the model it tests, so one input is that dataset.
+	var tested string
+	if len(ev.Inputs) == 1 {
+		tested = ObservedDatasetID(ev.Inputs[0].Namespace, ev.Inputs[0].Name)
 	}
 	for _, t := range ev.Tests {
 		if named[t.Name] {
 			continue
 		}
 		all = append(all, OpenLineageCheck{Key: "test/" + t.Name, Report: CheckReport{CheckID: t.Name, Status: testStatus(t.Status),
-			Severity: t.Severity, Message: t.Description, Expected: jsonString(t.Expected), ObservedValue: jsonString(t.Actual)}})
+			Severity: t.Severity, Message: t.Description, Expected: jsonString(t.Expected), ObservedValue: jsonString(t.Actual), DatasetID: tested}})
 	}
 	var out []OpenLineageCheck
 	seen := map[string]bool{}

@@ -3,6 +3,7 @@ package catalog_test
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -150,6 +151,20 @@ func TestOpenLineageEvent_CheckReports(t *testing.T) {
 		`t_failed:failed:error::`, `t_skip:skipped:::`, `t_odd:error:::`}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("reports:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// Every result is on the one input: the assertions' own dataset, and
+	// the test facet's (which names none) the one dataset its event reads.
+	for _, r := range reports {
+		if r.DatasetID != catalog.ObservedDatasetID("", "orders") {
+			t.Errorf("%s: dataset %q, want the input's", r.CheckID, r.DatasetID)
+		}
+	}
+	two := ev
+	two.Inputs = append(slices.Clone(ev.Inputs), catalog.OpenLineageDataset{Namespace: "s3://x", Name: "other"})
+	for _, r := range two.CheckReports("r1") {
+		if strings.HasPrefix(r.CheckID, "t_") && r.DatasetID != "" {
+			t.Errorf("%s with two inputs: dataset %q, want none", r.CheckID, r.DatasetID)
+		}
 	}
 	if v := reports[len(reports)-1].ObservedValue; len(v) != 1024+2 {
 		t.Errorf("observed value of %d bytes, want 1 KiB of text quoted", len(v))

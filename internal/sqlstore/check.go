@@ -10,14 +10,18 @@ import (
 	"github.com/dataxpipe/catalog/internal/catalog"
 )
 
-const checkColumns = `organization_id, id, run_id, pipeline_name, check_id, status, severity, observed_value, expected, message, executed_at, created_at`
+const checkColumns = `organization_id, id, run_id, pipeline_name, check_id, status, severity, observed_value, expected, message, executed_at, created_at, dataset_id`
 
 func scanCheck(row scanner) (*catalog.CheckResult, error) {
 	c := &catalog.CheckResult{}
 	var observed, expected sql.NullString
+	var dataset string
 	if err := row.Scan(&c.OrgID, &c.ID, &c.RunID, &c.PipelineName, &c.CheckID, &c.Status, &c.Severity, &observed, &expected,
-		&c.Message, timeCol{&c.ExecutedAt}, timeCol{&c.CreatedAt}); err != nil {
+		&c.Message, timeCol{&c.ExecutedAt}, timeCol{&c.CreatedAt}, &dataset); err != nil {
 		return nil, err
+	}
+	if dataset != "" {
+		c.Dataset = &catalog.Dataset{ID: dataset}
 	}
 	if observed.Valid {
 		c.ObservedValue = []byte(observed.String)
@@ -92,9 +96,19 @@ func (tx *Tx) insertCheck(ctx context.Context, run *catalog.Run, rep catalog.Che
 		}
 	}
 	c := catalog.NewCheckResult(run, rep, rep.ResolveSeverity(declared), tx.now)
-	if _, err := tx.exec(ctx, `INSERT INTO check_results (`+checkColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+	dataset := ""
+	if c.Dataset != nil {
+		// The identity the facet named may be an alias of a joined or
+		// symlinked node: the result belongs to that node.
+		var err error
+		if dataset, err = tx.datasetOf(ctx, c.OrgID, c.Dataset.ID); err != nil {
+			return nil, err
+		}
+		c.Dataset.ID = dataset
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO check_results (`+checkColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		c.OrgID, c.ID, c.RunID, c.PipelineName, c.CheckID, c.Status, c.Severity, nullText(c.ObservedValue), nullText(c.Expected),
-		c.Message, ts(c.ExecutedAt), ts(c.CreatedAt)); err != nil {
+		c.Message, ts(c.ExecutedAt), ts(c.CreatedAt), dataset); err != nil {
 		return nil, fmt.Errorf("insert check result: %w", err)
 	}
 	return c, tx.announceCheck(ctx, run, c) // webhooks: check.failed (outbox.go)
@@ -169,7 +183,47 @@ func (db *DB) ListCheckResults(ctx context.Context, f catalog.CheckResultFilter)
 	if err != nil {
 		return nil, "", fmt.Errorf("list check results: %w", err)
 	}
-	return collectPage(rows, limit, scanCheck, func(last *catalog.CheckResult) string { return encodeCursor(ts(last.ExecutedAt), last.ID) })
+	list, next, err := collectPage(rows, limit, scanCheck, func(last *catalog.CheckResult) string { return encodeCursor(ts(last.ExecutedAt), last.ID) })
+	if err != nil {
+		return nil, "", err
+	}
+	return list, next, db.nameCheckedDatasets(ctx, orgID, list)
+}
+
+// nameCheckedDatasets fills in the namespace and name of the datasets the
+// results tested, in one read for the page.
+func (db *DB) nameCheckedDatasets(ctx context.Context, orgID string, results []*catalog.CheckResult) error {
+	byID := map[string][]*catalog.Dataset{}
+	var ids []string
+	for _, c := range results {
+		if c.Dataset != nil {
+			if byID[c.Dataset.ID] == nil {
+				ids = append(ids, c.Dataset.ID)
+			}
+			byID[c.Dataset.ID] = append(byID[c.Dataset.ID], c.Dataset)
+		}
+	}
+	for start := 0; start < len(ids); start += chunkRows {
+		a := args{orgID}
+		in := list(&a, ids[start:min(start+chunkRows, len(ids))])
+		rows, err := db.query(ctx, `SELECT id, namespace, name FROM datasets WHERE organization_id = $1 AND id IN (`+in+`)`, a...)
+		if err != nil {
+			return fmt.Errorf("name checked datasets: %w", err)
+		}
+		found, err := scanAll(rows, func(row scanner) (catalog.Dataset, error) {
+			var d catalog.Dataset
+			return d, row.Scan(&d.ID, &d.Namespace, &d.Name)
+		})
+		if err != nil {
+			return fmt.Errorf("name checked datasets: %w", err)
+		}
+		for _, d := range found {
+			for _, p := range byID[d.ID] {
+				p.Namespace, p.Name = d.Namespace, d.Name
+			}
+		}
+	}
+	return nil
 }
 
 // SummarizeChecks counts a run's check results by status.

@@ -29,6 +29,20 @@ func (tx *Tx) aliasedDataset(ctx context.Context, orgID, namespace, name string)
 	return id, nil
 }
 
+// datasetOf is the node an observed id stands for: the node it is an alias
+// of (joined or symlinked), else the id itself.
+func (tx *Tx) datasetOf(ctx context.Context, orgID, id string) (string, error) {
+	var into string
+	err := tx.queryRow(ctx, `SELECT dataset_id FROM dataset_aliases WHERE organization_id = $1 AND alias_id = $2`, orgID, id).Scan(&into)
+	if errors.Is(err, sql.ErrNoRows) {
+		return id, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("find alias: %w", err)
+	}
+	return into, nil
+}
+
 // addAlias makes (namespace, name) an alias of the node into, merging the
 // node observed under that identity, if any, into it. An identity already
 // an alias of another node keeps it.
@@ -83,6 +97,7 @@ func (tx *Tx) mergeDataset(ctx context.Context, orgID, from, into string) error 
 			WHERE organization_id = $1 AND dataset_id = $2 ON CONFLICT DO NOTHING`,
 		`DELETE FROM openlineage_run_datasets WHERE organization_id = $1 AND dataset_id = $2 AND $3 <> ''`,
 		`UPDATE dataset_aliases SET dataset_id = $3 WHERE organization_id = $1 AND dataset_id = $2`,
+		`UPDATE check_results SET dataset_id = $3 WHERE organization_id = $1 AND dataset_id = $2 AND $3 <> ''`,
 		`DELETE FROM datasets WHERE organization_id = $1 AND id = $2 AND $3 <> ''`,
 	}
 	for _, q := range steps {
