@@ -107,3 +107,42 @@ func SetEventRunInsertHookForTest(fn func()) (restore func()) {
 	testHookBeforeEventRunInsert = fn
 	return func() { testHookBeforeEventRunInsert = nil }
 }
+
+// RerunMigrationForTest runs migration version's SQL again in one
+// transaction acting in ctx's organization (on Postgres row-level security
+// then shows it that organization's rows), so a test can build the state a
+// migration meets on an old database and watch what it does to it.
+func RerunMigrationForTest(ctx context.Context, db *DB, version int) error {
+	all, err := db.migrations()
+	if err != nil {
+		return err
+	}
+	for _, m := range all {
+		if m.version != version {
+			continue
+		}
+		tx, err := db.begin(ctx)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return err
+		}
+		return tx.commit()
+	}
+	return fmt.Errorf("no migration %d", version)
+}
+
+// ExecForTest runs one statement acting in ctx's organization.
+func ExecForTest(ctx context.Context, db *DB, q string, args ...any) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.exec(ctx, q, args...); err != nil {
+		return err
+	}
+	return tx.commit()
+}
