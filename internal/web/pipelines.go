@@ -151,7 +151,7 @@ func (u *UI) pipeline(w http.ResponseWriter, r *http.Request, s *signedIn) error
 	if err := json.Unmarshal(p.Definition, &data.Def); err != nil {
 		return err
 	}
-	data.Schedule = scheduleWords(p.Schedule)
+	data.Schedule = catalog.ScheduleWords(p.Schedule)
 	if data.Versions, _, err = u.store.ListPipelineVersions(ctx, name, catalog.Page{Limit: 50}); err != nil {
 		return err
 	}
