@@ -6,4 +6,5 @@ import "github.com/dataxpipe/catalog/internal/catalog"
 type graphStore interface {
 	catalog.ConnectionService
 	catalog.LineageService
+	catalog.ImpactService
 }

@@ -84,11 +84,12 @@ var matrix = map[string]matrixCase{
 
 	// The OpenLineage posts write into the caller's own organization
 	// (another organization's admin gets its own node) and name no object.
-	"GET /api/v1/lineage/{dataset_id}": {want: [6]int{401, 404, 200, 200, 200, 404}, fill: fillDataset},
-	"POST /api/v1/lineage/":            {body: olDatasetEvent, want: [6]int{401, 201, 403, 201, 201, 201}},
-	"POST /api/v1/lineage/batch/":      {body: func(f *fixture) string { return "[" + olDatasetEvent(f) + "]" }, want: [6]int{401, 200, 403, 200, 200, 200}},
-	"GET /api/v1/lineage/events":       {want: [6]int{401, 200, 200, 200, 200, 200}},
-	"GET /api/v1/openlineage/events":   {want: [6]int{401, 200, 200, 200, 200, 200}},
+	"GET /api/v1/lineage/{dataset_id}":        {want: [6]int{401, 404, 200, 200, 200, 404}, fill: fillDataset},
+	"GET /api/v1/lineage/{dataset_id}/impact": {want: [6]int{401, 404, 200, 200, 200, 404}, fill: fillDataset},
+	"POST /api/v1/lineage/":                   {body: olDatasetEvent, want: [6]int{401, 201, 403, 201, 201, 201}},
+	"POST /api/v1/lineage/batch/":             {body: func(f *fixture) string { return "[" + olDatasetEvent(f) + "]" }, want: [6]int{401, 200, 403, 200, 200, 200}},
+	"GET /api/v1/lineage/events":              {want: [6]int{401, 200, 200, 200, 200, 200}},
+	"GET /api/v1/openlineage/events":          {want: [6]int{401, 200, 200, 200, 200, 200}},
 
 	// Other organizations have no such pipeline or run, so their posts are
 	// refused as naming an unknown one (422).

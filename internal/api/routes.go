@@ -82,6 +82,7 @@ func (s *Server) routeTable() []route {
 		// shadow them; the old GET /api/v1/lineage/events lists them while no
 		// dataset is named events, and walks that dataset once one is.
 		{"GET", "/api/v1/lineage/{dataset_id}", viewer, s.getLineage},
+		{"GET", "/api/v1/lineage/{dataset_id}/impact", viewer, s.getImpact},
 		{"POST", "/api/v1/lineage/", member, s.postLineage},
 		{"POST", "/api/v1/lineage/batch/", member, s.postLineageBatch},
 		{"GET", "/api/v1/lineage/events", viewer, s.lineageEventsOrDataset},

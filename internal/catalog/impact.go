@@ -148,6 +148,7 @@ type ImpactAnalysis struct {
 	Depth     int
 	Groups    []ImpactGroup // by source (pipelines first, by name)
 	Owners    []OwnerImpact // by owner
+	Pipelines int           // groups in all, whatever page Groups is
 	Datasets  int           // distinct downstream datasets, the root not counted
 	Failing   []FailingCheck
 	Truncated bool
@@ -213,7 +214,7 @@ func (g *ImpactGraph) Analyse(now time.Time) ImpactAnalysis {
 		out.Groups = append(out.Groups, grp)
 	}
 	slices.SortFunc(out.Groups, func(x, y ImpactGroup) int { return x.Source.order(y.Source) })
-	out.Datasets = len(downstream)
+	out.Datasets, out.Pipelines = len(downstream), len(out.Groups)
 	out.Owners = ownerTotals(out.Groups)
 	return out
 }

@@ -27,6 +27,7 @@ type Store interface {
 	catalog.CheckService
 	catalog.ConnectionService
 	catalog.LineageService
+	catalog.ImpactService
 	catalog.OpenLineageEventService
 	catalog.SessionService
 	catalog.WebhookService
