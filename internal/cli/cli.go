@@ -105,7 +105,7 @@ func newRoot(c *cli) *cobra.Command {
 		c.group("runs", "record and read pipeline runs", c.runsStartCmd(), c.runsFinishCmd(), c.runsListCmd(), c.runsGetCmd()),
 		c.group("checks", "report and read data-quality check results", c.checksReportCmd(), c.checksListCmd()),
 		c.group("connections", "register and read connections", c.connectionsCreateCmd(), c.connectionsListCmd(), c.connectionsGetCmd()),
-		c.group("lineage", "read the lineage graph", c.lineageShowCmd()),
+		c.group("lineage", "read the lineage graph", c.lineageShowCmd(), c.lineageImpactCmd()),
 		c.group("datasets", "read the datasets of the lineage graph", c.datasetsListCmd(), c.datasetsGetCmd()),
 		c.group("org", "read the organization's plan, limits and usage", c.orgShowCmd()),
 		c.group("keys", "manage API keys (admins)", c.keysCreateCmd(), c.keysListCmd(), c.keysRevokeCmd(), c.keysRotateCmd()),
