@@ -229,6 +229,10 @@ func TestBrowser_EndToEnd(t *testing.T) {
 		t.Fatal("the run page does not show the failed check")
 	}
 	shots.shoot(ctx, "run")
+	run("open the blast radius of the failed check", chromedp.Click(`a.blast-link`, chromedp.ByQuery), chromedp.WaitVisible(`#incident-summary`, chromedp.ByQuery))
+	if s := text("#incident-summary"); !strings.Contains(s, "Check not_empty (error) failed in orders_sync, run orders-2") || !strings.Contains(s, "It guards orders_sync_clean.") {
+		t.Fatalf("incident summary = %q", s)
+	}
 
 	// 6. Invite a viewer.
 	run("invite", chromedp.Navigate(e.srv.URL+"/settings/members"), chromedp.SendKeys(`#invite-email`, "vic@acme.com", chromedp.ByQuery),

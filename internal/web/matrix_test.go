@@ -21,6 +21,7 @@ var uiMatrix = map[string]string{
 	"GET /pipelines": "viewer", "GET /pipelines/{name}": "viewer", "GET /runs/{run_id}": "viewer", "GET /datasets/{id}": "viewer",
 	"GET /lineage/{dataset}": "viewer", "GET /lineage/{dataset}/graph.svg": "viewer",
 	"GET /lineage/{dataset}/graph.dot": "viewer", "GET /lineage/{dataset}/nodes.csv": "viewer",
+	"GET /lineage/{dataset}/impact": "viewer", "GET /runs/{run_id}/checks/{result_id}/blast-radius": "viewer",
 	"GET /settings/connections": "viewer", "POST /settings/connections": "member",
 	"GET /settings/connections/{id}": "viewer", "POST /settings/connections/{id}": "member",
 	"GET /settings/keys": "admin", "POST /settings/keys": "admin", "POST /settings/keys/{id}/rotate": "admin",

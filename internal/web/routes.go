@@ -30,11 +30,13 @@ func (u *UI) routes() []page {
 		{"GET", "/pipelines", viewer, u.pipelines},
 		{"GET", "/pipelines/{name}", viewer, u.pipeline},
 		{"GET", "/runs/{run_id}", viewer, u.run},
+		{"GET", "/runs/{run_id}/checks/{result_id}/blast-radius", viewer, u.blastRadius},
 		{"GET", "/datasets/{id}", viewer, u.dataset},
 		{"GET", "/lineage/{dataset}", viewer, u.lineage},
 		{"GET", "/lineage/{dataset}/graph.svg", viewer, u.lineageSVG},
 		{"GET", "/lineage/{dataset}/graph.dot", viewer, u.lineageDOT},
 		{"GET", "/lineage/{dataset}/nodes.csv", viewer, u.lineageCSV},
+		{"GET", "/lineage/{dataset}/impact", viewer, u.impact},
 
 		{"GET", "/settings/connections", viewer, u.connections},
 		{"POST", "/settings/connections", member, u.createConnection},
