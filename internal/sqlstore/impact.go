@@ -188,3 +188,10 @@ func derefTime(t *time.Time) time.Time {
 	}
 	return *t
 }
+
+// ImpactStatement is the statement Impact runs, with its arguments for
+// root, organization and depth: the benchmark runs it through pgx alone
+// to tell the database's share of an answer from the store's.
+func ImpactStatement(root, orgID string, depth int) (string, []any) {
+	return impactSQL, []any{root, orgID, depth, true}
+}
