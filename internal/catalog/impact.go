@@ -199,7 +199,7 @@ func (g *ImpactGraph) Analyse(now time.Time) ImpactAnalysis {
 		for id := range a.writes {
 			downstream[id] = true
 			if n, ok := g.Nodes[id]; ok {
-				grp.Datasets = append(grp.Datasets, ImpactDataset{Dataset: n.Dataset, Depth: n.Depth})
+				grp.Datasets = append(grp.Datasets, ImpactDataset(n))
 			}
 		}
 		slices.SortFunc(grp.Datasets, func(x, y ImpactDataset) int { return cmp.Or(cmp.Compare(x.Depth, y.Depth), cmp.Compare(x.ID, y.ID)) })
