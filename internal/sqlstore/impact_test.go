@@ -197,3 +197,44 @@ datasets=1 failing=1 truncated=true`)
 		}
 	}
 }
+
+// An OpenLineage job's edges belong to the pipeline that is the job: its
+// spec names the job (in a namespace with a slash), or it is called as the
+// job and names none. A job no pipeline is stays a job.
+func TestImpactService_JobsOfPipelines(t *testing.T) {
+	sqlstoretest.Each(t, func(t *testing.T, db *sqlstore.DB) {
+		db.Now = func() time.Time { return time.Date(2026, 12, 1, 11, 30, 0, 0, time.UTC) }
+		ctx, _ := sqlstoretest.MustCreateOrg(t, db, catalog.PlanBusiness)
+		named := reg("nightly_dbt", "1", "x")
+		named.Owner, named.OpenLineageJobs = "analytics@acme.com", []catalog.OpenLineageJob{{Namespace: "dbt://prod", Name: "run"}}
+		called := reg("spark_app", "1", "y")
+		called.Owner = "platform@acme.com"
+		for _, r := range []catalog.PipelineRegistration{named, called} {
+			if _, _, err := db.RegisterPipeline(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ev := func(ns, job, in, out string) catalog.OpenLineageEvent {
+			e := olJob(job, "2024-05-01T02:00:00Z", []string{in}, []string{out})
+			e.JobNamespace, e.PipelineNamespace = ns, ns
+			return e
+		}
+		mustIngest(t, db, ctx, ev("dbt://prod", "run", "s3://lake|raw", "s3://lake|mart"), ev("spark", "spark_app", "s3://lake|mart", "s3://lake|report"),
+			ev("spark", "orphan", "s3://lake|report", "s3://lake|extract"))
+		raw := catalog.ObservedDatasetID("s3://lake", "raw")
+		im, err := db.Impact(ctx, catalog.ImpactQuery{Root: raw, Depth: 10}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, g := range im.Groups {
+			got = append(got, fmt.Sprintf("%s:%s owner=%s registered=%v last=%v datasets=%d", g.Source.Kind, g.Source.Name, g.Owner, g.Registered, g.LastRun != nil, len(g.Datasets)))
+		}
+		want := "pipeline:nightly_dbt owner=analytics@acme.com registered=true last=true datasets=1 | " +
+			"pipeline:spark_app owner=platform@acme.com registered=true last=true datasets=1 | " +
+			"job:spark/orphan owner= registered=false last=false datasets=1"
+		if strings.Join(got, " | ") != want {
+			t.Errorf("groups:\n%s\nwant:\n%s", strings.Join(got, " | "), want)
+		}
+	})
+}
