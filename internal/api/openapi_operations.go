@@ -87,6 +87,12 @@ var operations = map[string]operation{
 
 	"GET /api/v1/lineage/{dataset_id}": {summary: "The lineage subgraph around a dataset, as JSON, Graphviz DOT or SVG.", query: lineageParams,
 		answers: ok[lineageView](200, "The subgraph.").alt("text/vnd.graphviz", "image/svg+xml")},
+	"GET /api/v1/lineage/{dataset_id}/impact": {summary: "Everything downstream of a dataset, grouped by producing pipeline, with owners, tags, last and next run, the failing error checks that block each, and totals by owner; paged by group.",
+		query: append(append(params(
+			param{name: "depth", description: "How many edges to walk downstream.", schema: map[string]any{"type": "integer", "minimum": 1, "maximum": catalog.MaxLineageDepth, "default": catalog.DefaultImpactDepth}},
+			qenum("format", "The answer's format; without it, Accept decides (text/csv, else JSON).", "json", "csv"),
+		), pageParams...), datasetParams...),
+		answers: ok[impactView](200, "A page of the impact; as CSV, one row per pipeline and dataset, the next page in a Link header.").alt("text/csv")},
 	"POST /api/v1/lineage/": {summary: "Ingest one OpenLineage event (RunEvent, DatasetEvent or JobEvent); gzip accepted.",
 		body: raw(openLineageEventSchema), answers: ok[ingestView](201, "Stored (duplicate tells a repeat).")},
 	"POST /api/v1/lineage/batch/": {summary: "Ingest a batch of OpenLineage events; each event succeeds or fails on its own.",
