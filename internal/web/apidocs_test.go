@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -61,13 +60,7 @@ func TestBrowser_APIDocs(t *testing.T) {
 	chrome := chromium(t)
 	e := newEnv(t)
 	shots := newShooter(t)
-	alloc, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.Flag("headless", "new"), chromedp.WindowSize(1280, 900))...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second) // a hang guard
-	defer cancel()
+	ctx := newBrowser(t, chrome, 60*time.Second)
 	var title string
 	if err := chromedp.Run(ctx, chromedp.Navigate(e.srv.URL+"/docs/api"), chromedp.Text("h1", &title)); err != nil {
 		t.Fatal(err)

@@ -49,6 +49,29 @@ type shooter struct {
 	dir string
 }
 
+// newBrowser starts headless Chromium at 1280×900 for the test and closes
+// it when the test ends; timeout is a hang guard for the whole test.
+func newBrowser(t *testing.T, chrome string, timeout time.Duration) context.Context {
+	t.Helper()
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.Flag("headless", "new"), chromedp.WindowSize(1280, 900))...)
+	ctx, cancelBrowser := chromedp.NewContext(alloc)
+	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
+	t.Cleanup(func() { cancelTimeout(); cancelBrowser(); cancelAlloc() })
+	return ctx
+}
+
+// browserSteps runs chromedp actions as a named step, failing the test
+// with the step's name.
+func browserSteps(ctx context.Context, t *testing.T) func(step string, actions ...chromedp.Action) {
+	return func(step string, actions ...chromedp.Action) {
+		t.Helper()
+		if err := chromedp.Run(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+}
+
 func newShooter(t *testing.T) shooter {
 	dir := os.Getenv("DATAXPIPE_SCREENSHOTS")
 	if dir == "" {
@@ -97,13 +120,7 @@ func TestBrowser_EndToEnd(t *testing.T) {
 	})
 	shots := newShooter(t)
 
-	alloc, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.Flag("headless", "new"), chromedp.WindowSize(1280, 900))...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
+	ctx := newBrowser(t, chrome, 90*time.Second)
 
 	// Stripe Checkout is outside this machine: the browser's request for it
 	// is answered here, and its URL recorded.
@@ -121,12 +138,7 @@ func TestBrowser_EndToEnd(t *testing.T) {
 			}()
 		}
 	})
-	run := func(step string, actions ...chromedp.Action) {
-		t.Helper()
-		if err := chromedp.Run(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-	}
+	run := browserSteps(ctx, t)
 	text := func(sel string) string {
 		t.Helper()
 		var s string
@@ -294,19 +306,8 @@ func TestBrowser_DevelopmentPages(t *testing.T) {
 		t.Fatalf("connection: %d %s", status, body)
 	}
 	shots := newShooter(t)
-	alloc, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.Flag("headless", "new"), chromedp.WindowSize(1280, 900))...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	run := func(step string, actions ...chromedp.Action) {
-		t.Helper()
-		if err := chromedp.Run(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-	}
+	ctx := newBrowser(t, chrome, 60*time.Second)
+	run := browserSteps(ctx, t)
 	run("login page", chromedp.Navigate(e.srv.URL+"/"), chromedp.WaitVisible(`.identity-list`, chromedp.ByQuery))
 	shots.shoot(ctx, "login-dev")
 	run("continue as admin", chromedp.Click(`//button[contains(., "admin@dev.localhost")]`), chromedp.WaitVisible(`tbody`, chromedp.ByQuery))
